@@ -1,0 +1,30 @@
+package dev.mlportfolio.core.detect;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Which ONNX Runtime execution provider a detector asks for. */
+public enum ExecutionProvider {
+    /** CUDA when its provider loads, otherwise CPU. */
+    AUTO,
+    CPU,
+    CUDA;
+
+    /** Parses {@code auto}, {@code cpu} or {@code cuda}, ignoring case and surrounding blanks. */
+    public static Optional<ExecutionProvider> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "auto" -> Optional.of(AUTO);
+            case "cpu" -> Optional.of(CPU);
+            case "cuda" -> Optional.of(CUDA);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The lower-case name used in configuration and JSON. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.mlportfolio.server;
+
+import dev.mlportfolio.server.health.ComponentHealth;
+import dev.mlportfolio.server.health.HealthContributor;
+import dev.mlportfolio.server.health.HealthService;
+import dev.mlportfolio.server.http.ApiRoutes;
+import dev.mlportfolio.server.http.ErrorMapping;
+import dev.mlportfolio.server.http.RequestObserver;
+import dev.mlportfolio.server.metrics.MetricsService;
+import dev.mlportfolio.server.metrics.ServerMetrics;
+import dev.mlportfolio.server.routes.ImageAnalyzer;
+import dev.mlportfolio.server.routes.ImageService;
+import dev.mlportfolio.server.routes.MlflowService;
+import dev.mlportfolio.server.routes.ModelInfoService;
+import dev.mlportfolio.server.routes.RagService;
+import dev.mlportfolio.server.routes.RootService;
+import dev.mlportfolio.server.tasks.InMemoryTaskStore;
+import dev.mlportfolio.server.tasks.TaskHealth;
+import dev.mlportfolio.server.tasks.TaskManager;
+import dev.mlportfolio.server.tasks.TaskService;
+import dev.mlportfolio.server.tasks.TaskStatus;
+import dev.mlportfolio.server.upload.ImageUploadReader;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The server's parts wired together: settings in, a configured Helidon server out. Tests build one
+ * the same way {@link Main} does, so what they check is what runs.
+ */
+public final class Application implements AutoCloseable {
+    /** Bodies over {@code MAX_FILE_SIZE} plus this are refused by Helidon before routing, as a last guard. */
+    static final long HARD_LIMIT_MARGIN = 1024 * 1024;
+
+    static final String DETECTOR_MISSING = "CutLER detection is not available: no detector is loaded in this build "
+            + "(MODEL_PATH=%s); see models/README.md";
+    static final String RAG_MISSING = "resume question answering is not available: the RAG pipeline is not part of "
+            + "this build yet";
+    static final String MLFLOW_OFF = "MLflow tracking is off: set MLFLOW_TRACKING_URI to an MLflow server, "
+            + "e.g. http://127.0.0.1:5000";
+    static final String MLFLOW_MISSING = "MLflow tracking is not available: this build does not include the MLflow "
+            + "client yet (MLFLOW_TRACKING_URI=%s is not used)";
+
+    private final ServerSettings settings;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final TaskManager tasks;
+    private final Optional<ImageAnalyzer> imageAnalyzer;
+    private final Clock clock;
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private Application(Builder builder) {
+        this.settings = builder.settings;
+        this.clock = builder.clock;
+        this.imageAnalyzer = Optional.ofNullable(builder.imageAnalyzer);
+        TaskManager.Settings taskSettings = new TaskManager.Settings(settings.taskWorkers(), settings.taskQueueSize(),
+                settings.taskResultTtl(), builder.sweepInterval != null ? builder.sweepInterval
+                        : clamp(settings.taskResultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)));
+        this.tasks = new TaskManager(new InMemoryTaskStore(), taskSettings, clock, new TaskManager.Listener() {
+            @Override
+            public void submitted(String kind, String outcome) {
+                metrics.taskSubmitted(kind, outcome);
+            }
+
+            @Override
+            public void finished(String kind, TaskStatus status, Duration runTime) {
+                metrics.taskFinished(kind, status.id(), runTime.toNanos() / 1e9);
+            }
+        });
+        metrics.gauge("task_queue_depth", "Async tasks waiting for a worker", tasks::queued);
+        metrics.gauge("tasks_running", "Async tasks running now", tasks::running);
+    }
+
+    public static Builder builder(ServerSettings settings) {
+        return new Builder(settings);
+    }
+
+    public static Application create(ServerSettings settings) {
+        return builder(settings).build();
+    }
+
+    /** Listener, limits, error pages and routes. */
+    public void configure(WebServerConfig.Builder server) {
+        server.host(settings.host())
+                .port(settings.port())
+                .maxPayloadSize(settings.maxFileSize() + HARD_LIMIT_MARGIN)
+                .shutdownGracePeriod(Duration.ofSeconds(5))
+                .directHandlers(ErrorMapping.directHandlers())
+                .routing(this::routing);
+    }
+
+    public void routing(HttpRouting.Builder routing) {
+        routing.addFilter(new RequestObserver(metrics));
+        ErrorMapping.register(routing);
+
+        TaskService taskService = new TaskService(tasks);
+        String detectorMissing = DETECTOR_MISSING.formatted(settings.modelPath());
+        String mlflowMessage = settings.mlflowTrackingUri().map(uri -> MLFLOW_MISSING.formatted(uri)).orElse(MLFLOW_OFF);
+        HealthService health = new HealthService(List.of(
+                imageAnalyzer.isPresent()
+                        ? HealthContributor.of("cutler", () -> ComponentHealth.up(Map.of()))
+                        : HealthContributor.unavailable("cutler", detectorMissing),
+                HealthContributor.unavailable("rag", RAG_MISSING),
+                HealthContributor.unavailable("mlflow", mlflowMessage),
+                new TaskHealth(tasks)), settings.environment(), this::ready, clock);
+
+        ApiRoutes routes = new ApiRoutes(routing);
+        new RootService(settings.environment()).routes(routes);
+        health.routes(routes);
+        new MetricsService(metrics).routes(routes);
+        new ModelInfoService(settings, detectorMissing).routes(routes);
+        new ImageService(new ImageUploadReader(settings.maxFileSize(), metrics), imageAnalyzer, detectorMissing,
+                taskService).routes(routes);
+        taskService.routes(routes);
+        new RagService(RAG_MISSING).routes(routes);
+        new MlflowService(mlflowMessage).routes(routes);
+        routes.finish();
+    }
+
+    /** Ready while it takes new work; false from the moment shutdown begins. */
+    public boolean ready() {
+        return !draining.get() && tasks.accepting();
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public TaskManager tasks() {
+        return tasks;
+    }
+
+    /**
+     * Stops taking tasks and waits for accepted ones within the shutdown grace period.
+     *
+     * @return true when every accepted task finished in time
+     */
+    public boolean drain() {
+        draining.set(true);
+        return tasks.shutdown(settings.shutdownGracePeriod());
+    }
+
+    @Override
+    public void close() {
+        drain();
+    }
+
+    private static Duration clamp(Duration value, Duration min, Duration max) {
+        return value.compareTo(min) < 0 ? min : value.compareTo(max) > 0 ? max : value;
+    }
+
+    public static final class Builder {
+        private final ServerSettings settings;
+        private Clock clock = Clock.systemUTC();
+        private ImageAnalyzer imageAnalyzer;
+        private Duration sweepInterval;
+
+        private Builder(ServerSettings settings) {
+            this.settings = settings;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** What the image endpoints run; without one they answer 503. */
+        public Builder imageAnalyzer(ImageAnalyzer analyzer) {
+            this.imageAnalyzer = analyzer;
+            return this;
+        }
+
+        /** How often expired task records are swept; by default a quarter of the TTL, within 1 s to 1 min. */
+        public Builder sweepInterval(Duration interval) {
+            this.sweepInterval = interval;
+            return this;
+        }
+
+        public Application build() {
+            return new Application(this);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.mlportfolio.server;
+
+import dev.mlportfolio.core.detect.ExecutionProvider;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.logging.Level;
+
+/**
+ * Everything the server reads from its environment, validated once at start-up.
+ *
+ * <p>Variable names are the original FastAPI service's. Optional parts left unset (MLflow, a model
+ * file, an LLM) turn the matching feature off; they never stop the server. A value that is set but
+ * malformed does stop it, with a message naming the variable and the accepted form.
+ */
+public record ServerSettings(
+        String environment,
+        boolean debug,
+        Level logLevel,
+        String host,
+        int port,
+        Optional<URI> mlflowTrackingUri,
+        String mlflowExperimentName,
+        Optional<URI> redisUrl,
+        Path modelPath,
+        double confidenceThreshold,
+        ExecutionProvider onnxProvider,
+        Path ragResumePath,
+        Path ragWorkingDir,
+        Optional<Path> ragModelPath,
+        long maxFileSize,
+        Optional<String> sentryDsn,
+        int taskWorkers,
+        int taskQueueSize,
+        Duration taskResultTtl,
+        Duration shutdownGracePeriod) {
+
+    public static final List<String> ENVIRONMENTS = List.of("development", "test", "staging", "production");
+    public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
+    /** Uploads are held in memory while they are checked and decoded, so the limit stays well below the heap. */
+    public static final long MAX_FILE_SIZE_LIMIT = 512L * 1024 * 1024;
+
+    /** Whether logs are written as JSON lines. */
+    public boolean jsonLogs() {
+        return environment.equals("production");
+    }
+
+    /** The settings a server gets with an empty environment. */
+    public static ServerSettings defaults() {
+        return fromEnvironment(Map.of());
+    }
+
+    /**
+     * Reads and validates the settings.
+     *
+     * @param env environment variables, usually {@code System.getenv()}
+     * @throws InvalidSettingsException listing every variable that holds an unusable value
+     */
+    public static ServerSettings fromEnvironment(Map<String, String> env) {
+        Reader r = new Reader(env);
+        String environment = r.read("ENVIRONMENT", "development", "one of " + String.join(", ", ENVIRONMENTS),
+                v -> ENVIRONMENTS.contains(v.toLowerCase(Locale.ROOT)) ? v.toLowerCase(Locale.ROOT) : null);
+        boolean debug = r.read("DEBUG", false, "true or false", Reader::bool);
+        Level logLevel = r.read("LOG_LEVEL", debug ? Level.FINE : Level.INFO,
+                "one of TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL", Reader::level);
+        String host = r.read("HOST", "127.0.0.1", "a host name or IP address to listen on, e.g. 0.0.0.0",
+                v -> v.matches("[A-Za-z0-9.:\\-\\[\\]%]+") ? v : null);
+        int port = r.read("PORT", 8000, "a whole number from 0 to 65535 (0 picks a free port)", v -> intIn(v, 0, 65535));
+        Optional<URI> mlflow = r.readOptional("MLFLOW_TRACKING_URI",
+                "an http:// or https:// URL such as http://127.0.0.1:5000", v -> uri(v, "http", "https"));
+        String experiment = r.read("MLFLOW_EXPERIMENT_NAME", "cutler_model", "a name of 1 to 500 characters",
+                v -> v.length() <= 500 ? v : null);
+        Optional<URI> redis = r.readOptional("REDIS_URL", "a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0",
+                v -> uri(v, "redis", "rediss"));
+        Path modelPath = r.read("MODEL_PATH", Path.of("models", "cutler_cascade_final.onnx"), "a file path", Reader::path);
+        double threshold = r.read("CONFIDENCE_THRESHOLD", 0.35, "a number from 0 to 1, e.g. 0.35",
+                v -> doubleIn(v, 0.0, 1.0));
+        ExecutionProvider provider = r.read("ONNX_PROVIDER", ExecutionProvider.AUTO, "auto, cpu or cuda",
+                v -> ExecutionProvider.parse(v).orElse(null));
+        Path resume = r.read("RAG_RESUME_PATH", Path.of("data", "resume.md"), "a file path", Reader::path);
+        Path ragWorkingDir = r.read("RAG_WORKING_DIR", Path.of("work", "rag"), "a directory path", Reader::path);
+        Optional<Path> ragModel = r.readOptional("RAG_MODEL_PATH", "the path of a Jlama model folder", Reader::path);
+        long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
+                "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
+                v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
+        Optional<String> sentry = r.readOptional("SENTRY_DSN", "a DSN URL", v -> v);
+        int workers = r.read("TASK_WORKERS", Math.max(1, Runtime.getRuntime().availableProcessors()),
+                "a whole number from 1 to 256", v -> intIn(v, 1, 256));
+        int queueSize = r.read("TASK_QUEUE_SIZE", 100, "a whole number from 1 to 100000", v -> intIn(v, 1, 100_000));
+        Duration ttl = r.read("TASK_RESULT_TTL", Duration.ofHours(1), "a whole number of seconds from 1 to 604800",
+                v -> seconds(v, 1, 604_800));
+        Duration grace = r.read("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20), "a whole number of seconds from 0 to 3600",
+                v -> seconds(v, 0, 3600));
+        r.throwIfInvalid();
+        return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
+                threshold, provider, resume, ragWorkingDir, ragModel, maxFileSize, sentry, workers, queueSize, ttl, grace);
+    }
+
+    /** A copy listening on another port; tests use 0. */
+    public ServerSettings withPort(int newPort) {
+        return new ServerSettings(environment, debug, logLevel, host, newPort, mlflowTrackingUri, mlflowExperimentName,
+                redisUrl, modelPath, confidenceThreshold, onnxProvider, ragResumePath, ragWorkingDir, ragModelPath,
+                maxFileSize, sentryDsn, taskWorkers, taskQueueSize, taskResultTtl, shutdownGracePeriod);
+    }
+
+    private static Integer intIn(String v, int min, int max) {
+        Long value = longIn(v, min, max);
+        return value == null ? null : value.intValue();
+    }
+
+    private static Long longIn(String v, long min, long max) {
+        if (!v.matches("[0-9]{1,18}")) {
+            return null;
+        }
+        long value = Long.parseLong(v);
+        return value >= min && value <= max ? value : null;
+    }
+
+    private static Double doubleIn(String v, double min, double max) {
+        try {
+            double value = Double.parseDouble(v);
+            return value >= min && value <= max ? value : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Duration seconds(String v, long min, long max) {
+        Long value = longIn(v, min, max);
+        return value == null ? null : Duration.ofSeconds(value);
+    }
+
+    private static URI uri(String v, String... schemes) {
+        try {
+            URI uri = new URI(v);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            return List.of(schemes).contains(scheme) && uri.getHost() != null ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** Reads one variable at a time and collects every problem, so a user fixes them all in one go. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        <T> T read(String name, T fallback, String acceptedForm, Function<String, T> parse) {
+            return readOptional(name, acceptedForm, parse).orElse(fallback);
+        }
+
+        <T> Optional<T> readOptional(String name, String acceptedForm, Function<String, T> parse) {
+            String raw = env.get(name);
+            if (raw == null || raw.isBlank()) {
+                return Optional.empty();
+            }
+            T value = parse.apply(raw.strip());
+            if (value == null) {
+                problems.add(name + "=\"" + printable(raw) + "\" is not valid: expected " + acceptedForm);
+            }
+            return Optional.ofNullable(value);
+        }
+
+        void throwIfInvalid() {
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException(problems);
+            }
+        }
+
+        static Boolean bool(String v) {
+            return switch (v.toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes", "on" -> Boolean.TRUE;
+                case "false", "0", "no", "off" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+
+        static Level level(String v) {
+            return switch (v.toUpperCase(Locale.ROOT)) {
+                case "TRACE" -> Level.FINEST;
+                case "DEBUG" -> Level.FINE;
+                case "INFO" -> Level.INFO;
+                case "WARN", "WARNING" -> Level.WARNING;
+                case "ERROR", "CRITICAL" -> Level.SEVERE;
+                default -> null;
+            };
+        }
+
+        static Path path(String v) {
+            try {
+                return Path.of(v);
+            } catch (InvalidPathException e) {
+                return null;
+            }
+        }
+
+        private static String printable(String raw) {
+            String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
+            return oneLine.length() > 80 ? oneLine.substring(0, 80) + "..." : oneLine;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mlportfolio.server.http;
+
+import io.helidon.http.BadRequestException;
+import io.helidon.http.DirectHandler;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.Method;
+import io.helidon.http.NotFoundException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every failure into the JSON error form, both inside routing (error handlers) and before
+ * routing (Helidon's direct handlers, e.g. a body over the listener's hard size limit).
+ * Stack traces go to the log, never to the client.
+ */
+public final class ErrorMapping {
+    private static final Logger LOG = Logger.getLogger(ErrorMapping.class.getName());
+
+    private ErrorMapping() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, ErrorMapping::apiError)
+                .error(NotFoundException.class, ErrorMapping::notFound)
+                .error(BadRequestException.class, (req, res, e) -> send(req, res, Status.BAD_REQUEST_400,
+                        new ApiError("bad_request", e.getMessage())))
+                .error(HttpException.class, (req, res, e) -> send(req, res, e.status(),
+                        new ApiError(codeFor(e.status()), e.getMessage())))
+                .error(Throwable.class, ErrorMapping::unexpected);
+    }
+
+    /** JSON bodies for errors Helidon answers before a request reaches routing. */
+    public static DirectHandlers directHandlers() {
+        DirectHandlers.Builder builder = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            builder.addHandler(type, ErrorMapping::direct);
+        }
+        return builder.build();
+    }
+
+    private static DirectHandler.TransportResponse direct(DirectHandler.TransportRequest request,
+                                                          DirectHandler.EventType type,
+                                                          Status status,
+                                                          io.helidon.http.ServerResponseHeaders headers,
+                                                          String message) {
+        String text = status.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code()
+                ? "the request body is larger than this server accepts; see MAX_FILE_SIZE"
+                : (message == null || message.isBlank() ? status.reasonPhrase() : message);
+        return DirectHandler.TransportResponse.builder()
+                .status(status)
+                .headers(headers)
+                .header(HeaderValues.CONTENT_TYPE_JSON)
+                .entity(Json.bytes(new ApiError(codeFor(status), text)))
+                .build();
+    }
+
+    private static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        e.headers().forEach(res::header);
+        send(req, res, e.status(), e.body());
+    }
+
+    private static void notFound(ServerRequest req, ServerResponse res, NotFoundException e) {
+        send(req, res, Status.NOT_FOUND_404, new ApiError("not_found",
+                "no endpoint " + req.prologue().method().text() + " " + req.path().rawPath()
+                        + "; GET / lists the endpoints"));
+    }
+
+    // An answer to HEAD must not carry a body, and Helidon would write one; closing the connection
+    // after an empty answer keeps the client from reading stray bytes as its next response.
+    private static void send(ServerRequest req, ServerResponse res, Status status, ApiError body) {
+        if (req.prologue().method() == Method.HEAD) {
+            res.status(status);
+            res.header(HeaderValues.CONNECTION_CLOSE);
+            res.send();
+            return;
+        }
+        Json.send(res, status, body);
+    }
+
+    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
+        LOG.log(Level.SEVERE, "unexpected error in " + req.prologue().method().text() + " " + req.path().rawPath(), e);
+        send(req, res, Status.INTERNAL_SERVER_ERROR_500, new ApiError("internal_error",
+                "the server failed to handle this request; the error is logged"));
+    }
+
+    /** A stable machine code for a status the server did not pick itself. */
+    public static String codeFor(Status status) {
+        return switch (status.code()) {
+            case 400 -> "bad_request";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 431 -> "headers_too_large";
+            case 500 -> "internal_error";
+            case 503 -> "service_unavailable";
+            case 505 -> "http_version_not_supported";
+            default -> "http_" + status.code();
+        };
+    }
+}

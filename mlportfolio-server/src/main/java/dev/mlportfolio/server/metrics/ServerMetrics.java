@@ -1,0 +1,133 @@
+package dev.mlportfolio.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The server's Prometheus meters, in a registry of its own (so two servers in one JVM, as in tests,
+ * do not share counts). Names and labels are the original service's, so its dashboards keep working.
+ */
+public final class ServerMetrics {
+    private static final double[] HTTP_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    private static final double[] UPLOAD_BYTES = {1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20};
+    private static final double[] TASK_SECONDS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800};
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+    private final Counter httpRequests = Counter.builder()
+            .name("http_requests_total")
+            .help("HTTP requests answered, by method, route template and status code")
+            .labelNames("method", "endpoint", "status")
+            .register(registry);
+    private final Histogram httpDuration = Histogram.builder()
+            .name("http_request_duration_seconds")
+            .help("Time from receiving a request to sending its answer, by method and route template")
+            .labelNames("method", "endpoint")
+            .classicOnly()
+            .classicUpperBounds(HTTP_SECONDS)
+            .register(registry);
+    private final Gauge activeConnections = Gauge.builder()
+            .name("active_connections")
+            .help("HTTP requests being handled right now")
+            .register(registry);
+    private final Counter fileUploads = Counter.builder()
+            .name("file_uploads_total")
+            .help("Uploaded files by detected type and outcome (accepted, too_large, unsupported, invalid)")
+            .labelNames("file_type", "status")
+            .register(registry);
+    private final Histogram fileUploadSize = Histogram.builder()
+            .name("file_upload_size_bytes")
+            .help("Size of accepted uploads, by detected type")
+            .labelNames("file_type")
+            .classicOnly()
+            .classicUpperBounds(UPLOAD_BYTES)
+            .register(registry);
+    private final Counter tasksSubmitted = Counter.builder()
+            .name("tasks_submitted_total")
+            .help("Async task submissions by kind and outcome (accepted, rejected_full, rejected_shutdown)")
+            .labelNames("kind", "outcome")
+            .register(registry);
+    private final Counter tasksFinished = Counter.builder()
+            .name("tasks_finished_total")
+            .help("Async tasks that ended, by kind and final status (completed, failed)")
+            .labelNames("kind", "status")
+            .register(registry);
+    private final Histogram taskDuration = Histogram.builder()
+            .name("task_duration_seconds")
+            .help("Time an async task spent running, by kind")
+            .labelNames("kind")
+            .classicOnly()
+            .classicUpperBounds(TASK_SECONDS)
+            .register(registry);
+
+    public ServerMetrics() {
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** The registry, for meters other parts of the server add. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public void requestStarted() {
+        activeConnections.inc();
+    }
+
+    public void requestFinished(String method, String endpoint, int status, double seconds) {
+        activeConnections.dec();
+        httpRequests.labelValues(method, endpoint, Integer.toString(status)).inc();
+        httpDuration.labelValues(method, endpoint).observe(seconds);
+    }
+
+    public void uploadAccepted(String fileType, long bytes) {
+        fileUploads.labelValues(fileType, "accepted").inc();
+        fileUploadSize.labelValues(fileType).observe(bytes);
+    }
+
+    public void uploadRejected(String fileType, String reason) {
+        fileUploads.labelValues(fileType, reason).inc();
+    }
+
+    public void taskSubmitted(String kind, String outcome) {
+        tasksSubmitted.labelValues(kind, outcome).inc();
+    }
+
+    public void taskFinished(String kind, String status, double seconds) {
+        tasksFinished.labelValues(kind, status).inc();
+        taskDuration.labelValues(kind).observe(seconds);
+    }
+
+    /** Registers a gauge read at scrape time, e.g. the task queue depth. */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** The Prometheus text exposition (format 0.0.4) of every meter. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public String contentType() {
+        return writer.getContentType();
+    }
+}

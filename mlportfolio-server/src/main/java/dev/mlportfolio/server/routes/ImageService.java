@@ -1,0 +1,64 @@
+package dev.mlportfolio.server.routes;
+
+import dev.mlportfolio.server.http.ApiException;
+import dev.mlportfolio.server.http.ApiRoutes;
+import dev.mlportfolio.server.http.Json;
+import dev.mlportfolio.server.tasks.TaskService;
+import dev.mlportfolio.server.upload.ImageUpload;
+import dev.mlportfolio.server.upload.ImageUploadReader;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code POST /process-image} and {@code POST /process-image/async}. The upload is checked first
+ * (size, type, format), so a bad upload gets its 4xx even when no detector is loaded.
+ */
+public final class ImageService {
+    private final ImageUploadReader uploads;
+    private final Optional<ImageAnalyzer> analyzer;
+    private final String unavailableMessage;
+    private final TaskService tasks;
+
+    public ImageService(ImageUploadReader uploads, Optional<ImageAnalyzer> analyzer, String unavailableMessage,
+                        TaskService tasks) {
+        this.uploads = uploads;
+        this.analyzer = analyzer;
+        this.unavailableMessage = unavailableMessage;
+        this.tasks = tasks;
+    }
+
+    public void routes(ApiRoutes routes) {
+        routes.post("/process-image", this::processNow)
+                .post("/process-image/async", this::processLater);
+    }
+
+    private void processNow(ServerRequest req, ServerResponse res) throws Exception {
+        Callable<Object> work = prepare(req);
+        Json.send(res, Status.OK_200, work.call());
+    }
+
+    private void processLater(ServerRequest req, ServerResponse res) {
+        Callable<Object> work = prepare(req);
+        tasks.submit(req, res, "process_image", "image processing queued; poll the Location for the result",
+                () -> Json.tree(work.call()));
+    }
+
+    private Callable<Object> prepare(ServerRequest req) {
+        ImageUpload upload = uploads.read(req);
+        ImageAnalyzer active = analyzer.orElseThrow(() -> ApiException.unavailable("model_unavailable", unavailableMessage));
+        return active.prepare(upload, firstValues(req));
+    }
+
+    private static Map<String, String> firstValues(ServerRequest req) {
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String name : req.query().names()) {
+            query.put(name, req.query().first(name).orElse(""));
+        }
+        return query;
+    }
+}

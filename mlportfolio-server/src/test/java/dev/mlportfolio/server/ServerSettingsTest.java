@@ -1,0 +1,145 @@
+package dev.mlportfolio.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mlportfolio.core.detect.ExecutionProvider;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerSettingsTest {
+
+    @Test
+    void emptyEnvironmentGivesTheDocumentedDefaults() {
+        ServerSettings s = ServerSettings.defaults();
+        assertEquals("development", s.environment());
+        assertFalse(s.debug());
+        assertEquals(Level.INFO, s.logLevel());
+        assertEquals(8000, s.port());
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(Optional.empty(), s.mlflowTrackingUri());
+        assertEquals("cutler_model", s.mlflowExperimentName());
+        assertEquals(0.35, s.confidenceThreshold());
+        assertEquals(ExecutionProvider.AUTO, s.onnxProvider());
+        assertEquals(10L * 1024 * 1024, s.maxFileSize());
+        assertEquals(Path.of("models", "cutler_cascade_final.onnx"), s.modelPath());
+        assertEquals(100, s.taskQueueSize());
+        assertEquals(Duration.ofHours(1), s.taskResultTtl());
+        assertFalse(s.jsonLogs());
+    }
+
+    @Test
+    void readsEveryVariable() {
+        ServerSettings s = ServerSettings.fromEnvironment(Map.ofEntries(
+                Map.entry("ENVIRONMENT", "Production"),
+                Map.entry("DEBUG", "true"),
+                Map.entry("LOG_LEVEL", "warning"),
+                Map.entry("HOST", "0.0.0.0"),
+                Map.entry("PORT", "9090"),
+                Map.entry("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"),
+                Map.entry("MLFLOW_EXPERIMENT_NAME", "exp"),
+                Map.entry("REDIS_URL", "redis://localhost:6379/0"),
+                Map.entry("MODEL_PATH", "/models/c.onnx"),
+                Map.entry("CONFIDENCE_THRESHOLD", "0.5"),
+                Map.entry("ONNX_PROVIDER", "CUDA"),
+                Map.entry("RAG_RESUME_PATH", "/data/r.md"),
+                Map.entry("RAG_WORKING_DIR", "/tmp/rag"),
+                Map.entry("RAG_MODEL_PATH", "/llm"),
+                Map.entry("MAX_FILE_SIZE", "2048"),
+                Map.entry("SENTRY_DSN", "https://k@sentry.example/1"),
+                Map.entry("TASK_WORKERS", "4"),
+                Map.entry("TASK_QUEUE_SIZE", "7"),
+                Map.entry("TASK_RESULT_TTL", "60"),
+                Map.entry("SHUTDOWN_GRACE_PERIOD", "3")));
+        assertEquals("production", s.environment());
+        assertTrue(s.jsonLogs());
+        assertTrue(s.debug());
+        assertEquals(Level.WARNING, s.logLevel());
+        assertEquals("0.0.0.0", s.host());
+        assertEquals(9090, s.port());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), s.mlflowTrackingUri());
+        assertEquals("exp", s.mlflowExperimentName());
+        assertEquals(Optional.of(URI.create("redis://localhost:6379/0")), s.redisUrl());
+        assertEquals(Path.of("/models/c.onnx"), s.modelPath());
+        assertEquals(0.5, s.confidenceThreshold());
+        assertEquals(ExecutionProvider.CUDA, s.onnxProvider());
+        assertEquals(Path.of("/data/r.md"), s.ragResumePath());
+        assertEquals(Path.of("/tmp/rag"), s.ragWorkingDir());
+        assertEquals(Optional.of(Path.of("/llm")), s.ragModelPath());
+        assertEquals(2048, s.maxFileSize());
+        assertEquals(4, s.taskWorkers());
+        assertEquals(7, s.taskQueueSize());
+        assertEquals(Duration.ofSeconds(60), s.taskResultTtl());
+        assertEquals(Duration.ofSeconds(3), s.shutdownGracePeriod());
+    }
+
+    @Test
+    void debugLowersTheDefaultLogLevelOnly() {
+        assertEquals(Level.FINE, ServerSettings.fromEnvironment(Map.of("DEBUG", "1")).logLevel());
+        assertEquals(Level.SEVERE, ServerSettings.fromEnvironment(Map.of("DEBUG", "1", "LOG_LEVEL", "ERROR")).logLevel());
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        ServerSettings s = ServerSettings.fromEnvironment(Map.of("PORT", "  ", "MLFLOW_TRACKING_URI", ""));
+        assertEquals(8000, s.port());
+        assertEquals(Optional.empty(), s.mlflowTrackingUri());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "MAX_FILE_SIZE|10MB|a whole number of bytes",
+            "MAX_FILE_SIZE|0|a whole number of bytes",
+            "MAX_FILE_SIZE|-5|a whole number of bytes",
+            "MAX_FILE_SIZE|10 * 1024 * 1024|a whole number of bytes",
+            "PORT|-1|a whole number from 0 to 65535",
+            "PORT|70000|a whole number from 0 to 65535",
+            "PORT|eighty|a whole number from 0 to 65535",
+            "CONFIDENCE_THRESHOLD|1.5|a number from 0 to 1",
+            "CONFIDENCE_THRESHOLD|abc|a number from 0 to 1",
+            "ONNX_PROVIDER|tensorrt|auto, cpu or cuda",
+            "ENVIRONMENT|prod|one of development, test, staging, production",
+            "DEBUG|maybe|true or false",
+            "LOG_LEVEL|LOUD|one of TRACE, DEBUG, INFO",
+            "MLFLOW_TRACKING_URI|file:///tmp/mlruns|an http:// or https:// URL",
+            "MLFLOW_TRACKING_URI|localhost:5000|an http:// or https:// URL",
+            "REDIS_URL|http://localhost:6379|a redis:// or rediss:// URL",
+            "TASK_WORKERS|0|a whole number from 1 to 256",
+            "TASK_QUEUE_SIZE|lots|a whole number from 1 to 100000",
+            "TASK_RESULT_TTL|1h|a whole number of seconds",
+            "SHUTDOWN_GRACE_PERIOD|-1|a whole number of seconds",
+            "HOST|bad host|a host name or IP address"})
+    void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ServerSettings.fromEnvironment(Map.of(variable, value)));
+        assertEquals(1, e.problems().size());
+        String message = e.getMessage();
+        assertTrue(message.startsWith(variable + "=\"" + value + "\" is not valid: expected "), message);
+        assertTrue(message.contains(acceptedForm), message);
+        assertFalse(message.contains("\n"), "one line");
+    }
+
+    @Test
+    void everyBadVariableIsReportedAtOnce() {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ServerSettings.fromEnvironment(Map.of("PORT", "-1", "MAX_FILE_SIZE", "10MB")));
+        assertEquals(2, e.problems().size());
+        assertTrue(e.getMessage().contains("PORT=") && e.getMessage().contains("MAX_FILE_SIZE="));
+    }
+
+    @Test
+    void controlCharactersInABadValueAreNotEchoedRaw() {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ServerSettings.fromEnvironment(Map.of("PORT", "80\n80")));
+        assertFalse(e.getMessage().contains("\n"));
+    }
+}

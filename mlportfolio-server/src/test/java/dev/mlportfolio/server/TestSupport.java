@@ -1,0 +1,110 @@
+package dev.mlportfolio.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.server.http.Json;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.HttpClientResponse;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shared helpers: settings for a test server, request bodies, and checks on the JSON error form. */
+public final class TestSupport {
+    private TestSupport() {
+    }
+
+    /** Settings as the server would read them from this environment, on a free port on localhost. */
+    public static ServerSettings settings(String... keyValues) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HOST", "localhost");
+        env.put("PORT", "0");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return ServerSettings.fromEnvironment(env);
+    }
+
+    public static JsonNode json(HttpClientResponse res) {
+        String body = res.as(String.class);
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
+    }
+
+    /** Asserts the answer is the JSON error form with this status and code, and returns its body. */
+    public static JsonNode assertError(HttpClientResponse res, Status status, String code) {
+        assertEquals(status, res.status(), "status");
+        assertTrue(res.headers().contentType().map(t -> t.mediaType().text().equals("application/json")).orElse(false),
+                "error answers are JSON");
+        JsonNode body = json(res);
+        assertFalse(body.get("success").asBoolean(true), "success is false");
+        assertEquals(code, body.get("error").asText(), "error code in " + body);
+        assertFalse(body.get("message").asText().isBlank(), "a message says what to do");
+        assertFalse(body.toString().contains("\tat "), "no stack trace in " + body);
+        return body;
+    }
+
+    public static byte[] image(String format, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 255 / Math.max(1, width - 1)) << 16 | (y * 255 / Math.max(1, height - 1)) << 8);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for " + format);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A multipart/form-data body; parts are (field name, file name or null, content type or null, bytes). */
+    public static final class Multipart {
+        public static final String BOUNDARY = "----mlportfolio-test-boundary";
+        public static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        public Multipart part(String field, String fileName, String contentType, byte[] bytes) {
+            StringBuilder head = new StringBuilder("--").append(BOUNDARY).append("\r\n")
+                    .append("Content-Disposition: form-data; name=\"").append(field).append('"');
+            if (fileName != null) {
+                head.append("; filename=\"").append(fileName).append('"');
+            }
+            head.append("\r\n");
+            if (contentType != null) {
+                head.append("Content-Type: ").append(contentType).append("\r\n");
+            }
+            head.append("\r\n");
+            out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(bytes);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            return this;
+        }
+
+        public byte[] build() {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            copy.writeBytes(out.toByteArray());
+            copy.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            return copy.toByteArray();
+        }
+
+        public static byte[] file(String fileName, String contentType, byte[] bytes) {
+            return new Multipart().part("file", fileName, contentType, bytes).build();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+# Shared by the scripts: finds a JDK 21+ and sets JAVA_HOME, MAVEN_OPTS and JVM_FLAGS.
+# Source it; it exits with a clear message when there is no usable JDK or Maven.
+
+java_major() {
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+        | awk -F'= ' '/java.specification.version/ {print $2; exit}' \
+        | cut -d. -f1
+}
+
+find_jdk() {
+    local candidates=() dir major best="" best_major=0
+    if [ -n "${JAVA_HOME:-}" ]; then
+        candidates+=("$JAVA_HOME")
+    fi
+    for dir in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+        [ -d "$dir" ] && candidates+=("$dir")
+    done
+    if command -v javac >/dev/null 2>&1; then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    fi
+    for dir in "${candidates[@]}"; do
+        [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ] || continue
+        major=$(java_major "$dir")
+        [[ "$major" =~ ^[0-9]+$ ]] || continue
+        [ "$major" -ge 21 ] || continue
+        # A JAVA_HOME that is new enough wins; otherwise the newest JDK found.
+        if [ -n "${JAVA_HOME:-}" ] && [ "$dir" = "$JAVA_HOME" ]; then
+            best="$dir"; best_major="$major"; break
+        fi
+        if [ "$major" -gt "$best_major" ]; then
+            best="$dir"; best_major="$major"
+        fi
+    done
+    if [ -z "$best" ]; then
+        echo "mlportfolio needs a JDK 21 or newer (Helidon 4 and Lucene 10 do); none was found in JAVA_HOME," >&2
+        echo "/usr/lib/jvm or on the PATH. Install one (e.g. Temurin 25) and set JAVA_HOME to it." >&2
+        exit 1
+    fi
+    export JAVA_HOME="$best"
+    export PATH="$JAVA_HOME/bin:$PATH"
+    # Maven's bundled Guava calls sun.misc.Unsafe; JDK 24+ warns loudly about it unless told otherwise.
+    if [ "$best_major" -ge 24 ]; then
+        case " ${MAVEN_OPTS:-} " in
+            *sun-misc-unsafe-memory-access*) ;;
+            *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+        esac
+    fi
+    # Jlama needs the Vector API and native access; harmless for the rest.
+    export JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+}
+
+require_maven() {
+    if ! command -v mvn >/dev/null 2>&1; then
+        echo "mlportfolio builds with Maven 3.8+; 'mvn' is not on the PATH (Debian: apt-get install maven)." >&2
+        exit 1
+    fi
+}
