@@ -1,6 +1,8 @@
 package dev.mlportfolio.server;
 
-import dev.mlportfolio.server.health.ComponentHealth;
+import dev.mlportfolio.server.detection.DetectionService;
+import dev.mlportfolio.server.detection.LoadedDetector;
+import dev.mlportfolio.server.detection.ModelInfoService;
 import dev.mlportfolio.server.health.HealthContributor;
 import dev.mlportfolio.server.health.HealthService;
 import dev.mlportfolio.server.http.ApiRoutes;
@@ -11,7 +13,6 @@ import dev.mlportfolio.server.metrics.ServerMetrics;
 import dev.mlportfolio.server.routes.ImageAnalyzer;
 import dev.mlportfolio.server.routes.ImageService;
 import dev.mlportfolio.server.routes.MlflowService;
-import dev.mlportfolio.server.routes.ModelInfoService;
 import dev.mlportfolio.server.routes.RagService;
 import dev.mlportfolio.server.routes.RootService;
 import dev.mlportfolio.server.tasks.InMemoryTaskStore;
@@ -25,7 +26,6 @@ import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,8 +37,6 @@ public final class Application implements AutoCloseable {
     /** Bodies over {@code MAX_FILE_SIZE} plus this are refused by Helidon before routing, as a last guard. */
     static final long HARD_LIMIT_MARGIN = 1024 * 1024;
 
-    static final String DETECTOR_MISSING = "CutLER detection is not available: no detector is loaded in this build "
-            + "(MODEL_PATH=%s); see models/README.md";
     static final String RAG_MISSING = "resume question answering is not available: the RAG pipeline is not part of "
             + "this build yet";
     static final String MLFLOW_OFF = "MLflow tracking is off: set MLFLOW_TRACKING_URI to an MLflow server, "
@@ -49,6 +47,7 @@ public final class Application implements AutoCloseable {
     private final ServerSettings settings;
     private final ServerMetrics metrics = new ServerMetrics();
     private final TaskManager tasks;
+    private final LoadedDetector detector;
     private final Optional<ImageAnalyzer> imageAnalyzer;
     private final Clock clock;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -56,7 +55,9 @@ public final class Application implements AutoCloseable {
     private Application(Builder builder) {
         this.settings = builder.settings;
         this.clock = builder.clock;
-        this.imageAnalyzer = Optional.ofNullable(builder.imageAnalyzer);
+        this.detector = builder.detector != null ? builder.detector : LoadedDetector.load(settings);
+        this.imageAnalyzer = builder.imageAnalyzer != null ? Optional.of(builder.imageAnalyzer)
+                : detector.detector().map(d -> new DetectionService(d, metrics));
         TaskManager.Settings taskSettings = new TaskManager.Settings(settings.taskWorkers(), settings.taskQueueSize(),
                 settings.taskResultTtl(), builder.sweepInterval != null ? builder.sweepInterval
                         : clamp(settings.taskResultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)));
@@ -98,12 +99,9 @@ public final class Application implements AutoCloseable {
         ErrorMapping.register(routing);
 
         TaskService taskService = new TaskService(tasks);
-        String detectorMissing = DETECTOR_MISSING.formatted(settings.modelPath());
         String mlflowMessage = settings.mlflowTrackingUri().map(uri -> MLFLOW_MISSING.formatted(uri)).orElse(MLFLOW_OFF);
         HealthService health = new HealthService(List.of(
-                imageAnalyzer.isPresent()
-                        ? HealthContributor.of("cutler", () -> ComponentHealth.up(Map.of()))
-                        : HealthContributor.unavailable("cutler", detectorMissing),
+                detector,
                 HealthContributor.unavailable("rag", RAG_MISSING),
                 HealthContributor.unavailable("mlflow", mlflowMessage),
                 new TaskHealth(tasks)), settings.environment(), this::ready, clock);
@@ -112,8 +110,8 @@ public final class Application implements AutoCloseable {
         new RootService(settings.environment()).routes(routes);
         health.routes(routes);
         new MetricsService(metrics).routes(routes);
-        new ModelInfoService(settings, detectorMissing).routes(routes);
-        new ImageService(new ImageUploadReader(settings.maxFileSize(), metrics), imageAnalyzer, detectorMissing,
+        new ModelInfoService(settings, detector).routes(routes);
+        new ImageService(new ImageUploadReader(settings.maxFileSize(), metrics), imageAnalyzer, detector.problem(),
                 taskService).routes(routes);
         taskService.routes(routes);
         new RagService(RAG_MISSING).routes(routes);
@@ -148,9 +146,11 @@ public final class Application implements AutoCloseable {
         return tasks.shutdown(settings.shutdownGracePeriod());
     }
 
+    /** Drains tasks, then releases the model. */
     @Override
     public void close() {
         drain();
+        detector.close();
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {
@@ -161,6 +161,7 @@ public final class Application implements AutoCloseable {
         private final ServerSettings settings;
         private Clock clock = Clock.systemUTC();
         private ImageAnalyzer imageAnalyzer;
+        private LoadedDetector detector;
         private Duration sweepInterval;
 
         private Builder(ServerSettings settings) {
@@ -172,7 +173,13 @@ public final class Application implements AutoCloseable {
             return this;
         }
 
-        /** What the image endpoints run; without one they answer 503. */
+        /** A detector opened by the caller instead of the one {@code MODEL_PATH} names. */
+        public Builder detector(LoadedDetector value) {
+            this.detector = value;
+            return this;
+        }
+
+        /** What the image endpoints run instead of the detector (tests of the task plumbing use this). */
         public Builder imageAnalyzer(ImageAnalyzer analyzer) {
             this.imageAnalyzer = analyzer;
             return this;

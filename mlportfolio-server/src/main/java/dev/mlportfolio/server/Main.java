@@ -62,6 +62,7 @@ public final class Main {
             log.info("shutting down: draining tasks for up to " + settings.shutdownGracePeriod().toSeconds() + " s");
             boolean drained = app.drain();
             server.stop();
+            app.close();
             log.info("stopped" + (drained ? "" : " (some tasks did not finish in time)"));
         }, "shutdown"));
 

@@ -1,6 +1,7 @@
 package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.detect.ExecutionProvider;
+import dev.mlportfolio.core.image.ImageDecoder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -37,6 +38,9 @@ public record ServerSettings(
         Path ragWorkingDir,
         Optional<Path> ragModelPath,
         long maxFileSize,
+        long maxImagePixels,
+        int detectorConcurrency,
+        int onnxThreads,
         Optional<String> sentryDsn,
         int taskWorkers,
         int taskQueueSize,
@@ -91,6 +95,11 @@ public record ServerSettings(
         long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
                 "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
                 v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
+        long maxImagePixels = r.read("MAX_IMAGE_PIXELS", ImageDecoder.DEFAULT_MAX_PIXELS,
+                "a whole number of pixels from 1 to 1000000000, e.g. 50000000", v -> longIn(v, 1, 1_000_000_000L));
+        int detectorConcurrency = r.read("DETECTOR_CONCURRENCY", 1, "a whole number from 1 to 64", v -> intIn(v, 1, 64));
+        int onnxThreads = r.read("ONNX_THREADS", 0, "a whole number from 0 (ONNX Runtime decides) to 256",
+                v -> intIn(v, 0, 256));
         Optional<String> sentry = r.readOptional("SENTRY_DSN", "a DSN URL", v -> v);
         int workers = r.read("TASK_WORKERS", Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "a whole number from 1 to 256", v -> intIn(v, 1, 256));
@@ -101,14 +110,16 @@ public record ServerSettings(
                 v -> seconds(v, 0, 3600));
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragModel, maxFileSize, sentry, workers, queueSize, ttl, grace);
+                threshold, provider, resume, ragWorkingDir, ragModel, maxFileSize, maxImagePixels, detectorConcurrency,
+                onnxThreads, sentry, workers, queueSize, ttl, grace);
     }
 
     /** A copy listening on another port; tests use 0. */
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(environment, debug, logLevel, host, newPort, mlflowTrackingUri, mlflowExperimentName,
                 redisUrl, modelPath, confidenceThreshold, onnxProvider, ragResumePath, ragWorkingDir, ragModelPath,
-                maxFileSize, sentryDsn, taskWorkers, taskQueueSize, taskResultTtl, shutdownGracePeriod);
+                maxFileSize, maxImagePixels, detectorConcurrency, onnxThreads, sentryDsn, taskWorkers, taskQueueSize,
+                taskResultTtl, shutdownGracePeriod);
     }
 
     private static Integer intIn(String v, int min, int max) {

@@ -19,6 +19,7 @@ import java.util.function.DoubleSupplier;
 public final class ServerMetrics {
     private static final double[] HTTP_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] UPLOAD_BYTES = {1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20};
+    private static final double[] MODEL_SECONDS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30};
     private static final double[] TASK_SECONDS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -51,6 +52,25 @@ public final class ServerMetrics {
             .labelNames("file_type")
             .classicOnly()
             .classicUpperBounds(UPLOAD_BYTES)
+            .register(registry);
+    private final Counter modelPredictions = Counter.builder()
+            .name("model_predictions_total")
+            .help("Model predictions by model and outcome (success, error)")
+            .labelNames("model_name", "status")
+            .register(registry);
+    private final Histogram modelPredictionDuration = Histogram.builder()
+            .name("model_prediction_duration_seconds")
+            .help("Time of one whole prediction (decode to overlay), by model")
+            .labelNames("model_name")
+            .classicOnly()
+            .classicUpperBounds(MODEL_SECONDS)
+            .register(registry);
+    private final Histogram modelStageDuration = Histogram.builder()
+            .name("model_stage_duration_seconds")
+            .help("Time of each stage of a prediction (decode, preprocess, inference, postprocess, overlay)")
+            .labelNames("model_name", "stage")
+            .classicOnly()
+            .classicUpperBounds(MODEL_SECONDS)
             .register(registry);
     private final Counter tasksSubmitted = Counter.builder()
             .name("tasks_submitted_total")
@@ -96,6 +116,15 @@ public final class ServerMetrics {
 
     public void uploadRejected(String fileType, String reason) {
         fileUploads.labelValues(fileType, reason).inc();
+    }
+
+    public void prediction(String model, boolean success, double seconds) {
+        modelPredictions.labelValues(model, success ? "success" : "error").inc();
+        modelPredictionDuration.labelValues(model).observe(seconds);
+    }
+
+    public void predictionStage(String model, String stage, double seconds) {
+        modelStageDuration.labelValues(model, stage).observe(seconds);
     }
 
     public void taskSubmitted(String kind, String outcome) {

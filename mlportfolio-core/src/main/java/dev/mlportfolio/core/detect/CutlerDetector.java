@@ -1,0 +1,116 @@
+package dev.mlportfolio.core.detect;
+
+import dev.mlportfolio.core.image.DecodedImage;
+import dev.mlportfolio.core.image.ImageDecoder;
+import dev.mlportfolio.core.image.InvalidImageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * CutLER instance segmentation on ONNX Runtime, in a few lines:
+ *
+ * <pre>{@code
+ * try (CutlerDetector detector = CutlerDetector.open(DetectorOptions.of(Path.of("models/cutler_cascade_final.onnx")))) {
+ *     Detection found = detector.detect(Files.readAllBytes(photo));
+ *     found.instances().forEach(i -> System.out.println(i.box() + " " + i.score()));
+ * }
+ * }</pre>
+ *
+ * <p>Decoding, preprocessing and post-processing are separate classes ({@link ImageDecoder},
+ * {@link CutlerPreprocessor}, {@link CutlerPostprocessor}) around the engine
+ * ({@link OnnxCutlerModel}). One session serves every thread; {@code maxConcurrentRuns} bounds how
+ * many inferences run at once, since each holds the real model's large activations.
+ */
+public final class CutlerDetector implements AutoCloseable {
+    private final DetectorOptions options;
+    private final OnnxCutlerModel model;
+    private final ImageDecoder decoder;
+    private final CutlerPreprocessor preprocessor = new CutlerPreprocessor();
+    private final CutlerPostprocessor postprocessor = new CutlerPostprocessor();
+    private final Semaphore runs;
+
+    private CutlerDetector(DetectorOptions options, OnnxCutlerModel model) {
+        this.options = options;
+        this.model = model;
+        this.decoder = new ImageDecoder(options.maxPixels());
+        this.runs = new Semaphore(options.maxConcurrentRuns(), true);
+    }
+
+    /**
+     * Loads the model.
+     *
+     * @throws DetectorException when the file is missing or unusable, or CUDA was required and does not load
+     */
+    public static CutlerDetector open(DetectorOptions options) {
+        return new CutlerDetector(options, OnnxCutlerModel.open(options.modelPath(), options.provider(),
+                options.intraOpThreads()));
+    }
+
+    public DetectorOptions options() {
+        return options;
+    }
+
+    /** Where inference runs: {@code cpu} or {@code cuda}. */
+    public String executionProvider() {
+        return model.provider().id();
+    }
+
+    /** The decoder this detector uses, with its pixel limit. */
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
+    /** Detects with the configured threshold. */
+    public Detection detect(byte[] encoded) throws InvalidImageException {
+        return detect(encoded, options.confidenceThreshold());
+    }
+
+    public Detection detect(Path file) throws IOException, InvalidImageException {
+        return detect(Files.readAllBytes(file));
+    }
+
+    /** Decodes and detects; the image is closed afterwards. */
+    public Detection detect(byte[] encoded, float threshold) throws InvalidImageException {
+        long start = System.nanoTime();
+        try (DecodedImage image = decoder.decode(encoded)) {
+            double decodeMs = (System.nanoTime() - start) / 1e6;
+            Detection found = detect(image, threshold);
+            StageTimings t = found.timings();
+            return new Detection(found.width(), found.height(), found.instances(), threshold,
+                    new StageTimings(decodeMs, t.preprocessMs(), t.inferenceMs(), t.postprocessMs()), found.executionProvider());
+        }
+    }
+
+    /** Detects on an image already decoded; the caller keeps ownership of it (e.g. to draw an overlay). */
+    public Detection detect(DecodedImage image, float threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("threshold must be in [0, 1], was " + threshold);
+        }
+        long t0 = System.nanoTime();
+        ModelInput input = preprocessor.prepare(image);
+        long t1 = System.nanoTime();
+        RawDetections raw = infer(input);
+        long t2 = System.nanoTime();
+        List<Instance> instances = postprocessor.process(raw, image.width(), image.height(), threshold);
+        long t3 = System.nanoTime();
+        return new Detection(image.width(), image.height(), instances, threshold,
+                new StageTimings(0, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6), executionProvider());
+    }
+
+    private RawDetections infer(ModelInput input) {
+        runs.acquireUninterruptibly();
+        try {
+            return model.run(input);
+        } finally {
+            runs.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.mlportfolio.server.detection;
+
+import dev.mlportfolio.core.detect.CutlerDetector;
+import dev.mlportfolio.core.detect.Detection;
+import dev.mlportfolio.core.detect.OverlayRenderer;
+import dev.mlportfolio.core.image.DecodedImage;
+import dev.mlportfolio.core.image.InvalidImageException;
+import dev.mlportfolio.server.http.ApiException;
+import dev.mlportfolio.server.metrics.ServerMetrics;
+import dev.mlportfolio.server.routes.ImageAnalyzer;
+import dev.mlportfolio.server.upload.ImageUpload;
+import io.helidon.http.Status;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * What {@code /process-image} runs: checks the options and the image header at once (so bad input
+ * gets its 4xx even on the async route), then decodes, detects, draws the overlay and builds the
+ * answer, recording the prediction meters.
+ *
+ * <p>Query options: {@code threshold} (0..1, default {@code CONFIDENCE_THRESHOLD}),
+ * {@code return_image} (true/false, default true), {@code image_format} (jpeg/png, default jpeg).
+ */
+public final class DetectionService implements ImageAnalyzer {
+    static final String MODEL = "cutler";
+
+    private final CutlerDetector detector;
+    private final OverlayRenderer overlay = new OverlayRenderer();
+    private final ServerMetrics metrics;
+
+    public DetectionService(CutlerDetector detector, ServerMetrics metrics) {
+        this.detector = detector;
+        this.metrics = metrics;
+    }
+
+    /** Options of one request, checked. */
+    record Options(float threshold, boolean returnImage, OverlayRenderer.Format format) {
+    }
+
+    @Override
+    public Callable<Object> prepare(ImageUpload upload, Map<String, String> query) {
+        Options options = options(query);
+        try {
+            detector.decoder().inspect(upload.bytes());
+        } catch (InvalidImageException e) {
+            throw toApi(e);
+        }
+        return () -> run(upload.bytes(), options);
+    }
+
+    private Object run(byte[] bytes, Options options) throws InvalidImageException {
+        long start = System.nanoTime();
+        boolean success = false;
+        try (DecodedImage image = detector.decoder().decode(bytes)) {
+            double decodeMs = (System.nanoTime() - start) / 1e6;
+            Detection found = detector.detect(image, options.threshold());
+            long overlayStart = System.nanoTime();
+            String picture = options.returnImage()
+                    ? Base64.getEncoder().encodeToString(overlay.render(image, found.instances(), options.format()))
+                    : null;
+            double overlayMs = options.returnImage() ? (System.nanoTime() - overlayStart) / 1e6 : 0;
+            recordStages(found, decodeMs, overlayMs);
+            success = true;
+            return DetectionResponse.of(found, decodeMs, overlayMs, picture,
+                    options.returnImage() ? options.format().name().toLowerCase(Locale.ROOT) : null,
+                    (System.nanoTime() - start) / 1e9);
+        } catch (InvalidImageException e) {
+            throw toApi(e);
+        } finally {
+            metrics.prediction(MODEL, success, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private void recordStages(Detection d, double decodeMs, double overlayMs) {
+        metrics.predictionStage(MODEL, "decode", decodeMs / 1000);
+        metrics.predictionStage(MODEL, "preprocess", d.timings().preprocessMs() / 1000);
+        metrics.predictionStage(MODEL, "inference", d.timings().inferenceMs() / 1000);
+        metrics.predictionStage(MODEL, "postprocess", d.timings().postprocessMs() / 1000);
+        metrics.predictionStage(MODEL, "overlay", overlayMs / 1000);
+    }
+
+    Options options(Map<String, String> query) {
+        float threshold = detector.options().confidenceThreshold();
+        String raw = query.get("threshold");
+        if (raw != null) {
+            try {
+                threshold = Float.parseFloat(raw.strip());
+            } catch (NumberFormatException e) {
+                throw invalid("threshold", raw, "a number from 0 to 1, e.g. 0.35");
+            }
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw invalid("threshold", raw, "a number from 0 to 1, e.g. 0.35");
+            }
+        }
+        boolean returnImage = switch (query.getOrDefault("return_image", "true").strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw invalid("return_image", query.get("return_image"), "true or false");
+        };
+        OverlayRenderer.Format format = switch (query.getOrDefault("image_format", "jpeg").strip().toLowerCase(Locale.ROOT)) {
+            case "jpeg", "jpg" -> OverlayRenderer.Format.JPEG;
+            case "png" -> OverlayRenderer.Format.PNG;
+            default -> throw invalid("image_format", query.get("image_format"), "jpeg or png");
+        };
+        return new Options(threshold, returnImage, format);
+    }
+
+    private static ApiException invalid(String name, String value, String expected) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return ApiException.badRequest("invalid_parameter", "query parameter " + name + "=\"" + shown
+                + "\" is not valid: expected " + expected);
+    }
+
+    static ApiException toApi(InvalidImageException e) {
+        return switch (e.reason()) {
+            case EMPTY -> ApiException.badRequest("empty_file", e.getMessage());
+            case NOT_AN_IMAGE -> ApiException.unsupportedMediaType("not_an_image", e.getMessage());
+            case UNSUPPORTED_FORMAT -> ApiException.unsupportedMediaType("unsupported_image_format", e.getMessage());
+            case TOO_MANY_PIXELS -> new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "image_too_large",
+                    e.getMessage() + " (MAX_IMAGE_PIXELS)");
+            case CORRUPT -> ApiException.badRequest("invalid_image", e.getMessage());
+        };
+    }
+}

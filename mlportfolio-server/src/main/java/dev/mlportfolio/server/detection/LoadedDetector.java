@@ -1,0 +1,135 @@
+package dev.mlportfolio.server.detection;
+
+import dev.mlportfolio.core.detect.CutlerDetector;
+import dev.mlportfolio.core.detect.DetectorException;
+import dev.mlportfolio.core.detect.DetectorOptions;
+import dev.mlportfolio.server.ServerSettings;
+import dev.mlportfolio.server.health.ComponentHealth;
+import dev.mlportfolio.server.health.HealthContributor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The detector the server runs with, or why there is none. A missing model file makes detection
+ * unavailable; a file that fails to load makes it down. Neither stops the server.
+ */
+public final class LoadedDetector implements HealthContributor, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LoadedDetector.class.getName());
+
+    private final CutlerDetector detector;
+    private final Path modelPath;
+    private final String sha256;
+    private final ComponentHealth health;
+    private final String problem;
+
+    private LoadedDetector(CutlerDetector detector, Path modelPath, String sha256, ComponentHealth health, String problem) {
+        this.detector = detector;
+        this.modelPath = modelPath;
+        this.sha256 = sha256;
+        this.health = health;
+        this.problem = problem;
+    }
+
+    /** Loads {@code MODEL_PATH} with the configured provider, threshold and limits. */
+    public static LoadedDetector load(ServerSettings settings) {
+        Path path = settings.modelPath();
+        if (!Files.isRegularFile(path)) {
+            String message = "CutLER detection is not available: no model file at " + path.toAbsolutePath()
+                    + " (MODEL_PATH); see models/README.md to export one";
+            LOG.info(message);
+            return new LoadedDetector(null, path, null, ComponentHealth.unavailable(message), message);
+        }
+        DetectorOptions options = options(settings);
+        try {
+            String sha = sha256(path);
+            CutlerDetector detector = CutlerDetector.open(options);
+            LOG.info("CutLER model loaded from " + path + " (sha256 " + sha.substring(0, 12) + "..., provider "
+                    + detector.executionProvider() + ")");
+            return loaded(detector, path, sha);
+        } catch (DetectorException | IOException e) {
+            String message = "CutLER detection is down: the model at " + path + " did not load: " + e.getMessage();
+            LOG.log(Level.WARNING, message, e);
+            return new LoadedDetector(null, path, null, ComponentHealth.down(message, Map.of()), message);
+        }
+    }
+
+    /** Wraps a detector opened by the caller (tests, embedding applications). */
+    public static LoadedDetector of(CutlerDetector detector) {
+        Path path = detector.options().modelPath();
+        try {
+            return loaded(detector, path, sha256(path));
+        } catch (IOException e) {
+            throw new DetectorException("cannot read " + path, e);
+        }
+    }
+
+    /** Detector options from the server settings. */
+    public static DetectorOptions options(ServerSettings settings) {
+        return DetectorOptions.of(settings.modelPath())
+                .withProvider(settings.onnxProvider())
+                .withConfidenceThreshold((float) settings.confidenceThreshold())
+                .withIntraOpThreads(settings.onnxThreads())
+                .withMaxConcurrentRuns(settings.detectorConcurrency())
+                .withMaxPixels(settings.maxImagePixels());
+    }
+
+    private static LoadedDetector loaded(CutlerDetector detector, Path path, String sha) {
+        ComponentHealth up = ComponentHealth.up(Map.of("execution_provider", detector.executionProvider(),
+                "model_path", path.toString()));
+        return new LoadedDetector(detector, path, sha, up, null);
+    }
+
+    public Optional<CutlerDetector> detector() {
+        return Optional.ofNullable(detector);
+    }
+
+    public Path modelPath() {
+        return modelPath;
+    }
+
+    /** The model file's SHA-256, or null when nothing is loaded. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** Why there is no detector; null when there is one. */
+    public String problem() {
+        return problem;
+    }
+
+    @Override
+    public String name() {
+        return "cutler";
+    }
+
+    @Override
+    public ComponentHealth check() {
+        return health;
+    }
+
+    @Override
+    public void close() {
+        if (detector != null) {
+            detector.close();
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

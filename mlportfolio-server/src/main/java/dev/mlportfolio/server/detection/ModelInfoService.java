@@ -1,0 +1,45 @@
+package dev.mlportfolio.server.detection;
+
+import dev.mlportfolio.core.Version;
+import dev.mlportfolio.core.detect.ResizePlan;
+import dev.mlportfolio.server.ServerSettings;
+import dev.mlportfolio.server.http.ApiRoutes;
+import dev.mlportfolio.server.http.Json;
+import io.helidon.http.Status;
+
+/** {@code GET /model/info}: which detector is configured, whether it is loaded, and where it runs. */
+public final class ModelInfoService {
+    /** The tensor CutLER's exported graph takes. */
+    public record InputSpec(String name, String dtype, String layout, String color, int shortSide, int maxLongSide) {
+        static final InputSpec CUTLER = new InputSpec("image", "float32", "[3,H,W]", "RGB 0..255, not normalized",
+                ResizePlan.SHORT_SIDE, ResizePlan.MAX_LONG_SIDE);
+    }
+
+    /**
+     * @param executionProvider the provider the loaded session runs on; null while nothing is loaded
+     * @param message           why the model is not loaded; null when it is
+     */
+    public record ModelInfo(String modelName, String modelPath, boolean loaded, String modelSha256,
+                            String executionProvider, String requestedProvider, double confidenceThreshold,
+                            long maxImagePixels, InputSpec input, String version, String message) {
+    }
+
+    private final ServerSettings settings;
+    private final LoadedDetector detector;
+
+    public ModelInfoService(ServerSettings settings, LoadedDetector detector) {
+        this.settings = settings;
+        this.detector = detector;
+    }
+
+    public void routes(ApiRoutes routes) {
+        routes.get("/model/info", (req, res) -> Json.send(res, Status.OK_200, info()));
+    }
+
+    public ModelInfo info() {
+        String provider = detector.detector().map(d -> d.executionProvider()).orElse(null);
+        return new ModelInfo("CutLER", detector.modelPath().toString(), provider != null, detector.sha256(), provider,
+                settings.onnxProvider().id(), settings.confidenceThreshold(), settings.maxImagePixels(),
+                InputSpec.CUTLER, Version.current(), detector.problem());
+    }
+}

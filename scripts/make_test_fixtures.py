@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Writes the core tests' fixtures that Java cannot easily make itself, using the reference
+implementations: Pillow for a CMYK JPEG and for WebP files carrying EXIF orientation (as
+detectron2's read_image sees them), pycocotools for COCO RLE strings.
+
+Usage: .venv/bin/python scripts/make_test_fixtures.py   (scripts/make_test_model.sh sets up .venv)
+Output: mlportfolio-core/src/test/resources/fixtures/
+"""
+import os
+
+import numpy as np
+from PIL import Image
+from pycocotools import mask as mask_utils
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "mlportfolio-core", "src", "test", "resources", "fixtures")
+
+
+def upright_scene(width=120, height=80):
+    """Black image, red rectangle at x 10..50, y 20..40 (exclusive ends) in display orientation."""
+    img = np.zeros((height, width, 3), np.uint8)
+    img[20:40, 10:50] = (255, 0, 0)
+    return Image.fromarray(img, "RGB")
+
+
+# PIL's Image.transpose operation that undoes each EXIF orientation, and so the inverse that
+# stores an upright scene under that orientation.
+STORE = {
+    2: [Image.Transpose.FLIP_LEFT_RIGHT],
+    3: [Image.Transpose.ROTATE_180],
+    4: [Image.Transpose.FLIP_TOP_BOTTOM],
+    5: [Image.Transpose.TRANSPOSE],
+    6: [Image.Transpose.ROTATE_90],        # displayed after ROTATE_270 (90 degrees clockwise)
+    7: [Image.Transpose.TRANSVERSE],
+    8: [Image.Transpose.ROTATE_270],
+}
+
+
+def write_webp_orientations():
+    for orientation, ops in STORE.items():
+        stored = upright_scene()
+        for op in ops:
+            stored = stored.transpose(op)
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        path = os.path.join(OUT, f"orientation-{orientation}.webp")
+        stored.save(path, "WEBP", lossless=True, exif=exif.tobytes())
+        # Check the fixture the way detectron2 reads it: PIL's exif_transpose must give the scene back.
+        from PIL import ImageOps
+        back = np.asarray(ImageOps.exif_transpose(Image.open(path)).convert("RGB"))
+        assert (back == np.asarray(upright_scene())).all(), orientation
+
+
+def write_cmyk_jpeg():
+    upright_scene().convert("CMYK").save(os.path.join(OUT, "cmyk.jpg"), "JPEG", quality=95)
+
+
+def write_rle_vectors():
+    rng = np.random.default_rng(7)
+    rows = []
+    shapes = [(1, 1), (3, 4), (5, 5), (7, 3), (16, 9), (40, 33)]
+    for h, w in shapes:
+        for density in (0.0, 0.1, 0.5, 0.9, 1.0):
+            m = (rng.random((h, w)) < density).astype(np.uint8)
+            counts = mask_utils.encode(np.asfortranarray(m))["counts"].decode("ascii")
+            bits = "".join(str(v) for v in m.reshape(-1))           # row-major
+            rows.append(f"{h}\t{w}\t{bits}\t{counts}")
+    # A large mask whose run lengths need several characters each, and negative deltas.
+    m = np.zeros((120, 200), np.uint8)
+    m[30:100, 40:170] = 1
+    m[5:20, 3:12] = 1
+    counts = mask_utils.encode(np.asfortranarray(m))["counts"].decode("ascii")
+    rows.append(f"120\t200\t{''.join(str(v) for v in m.reshape(-1))}\t{counts}")
+    with open(os.path.join(OUT, "rle-vectors.tsv"), "w") as f:
+        f.write("# height\twidth\tbits (row-major)\tcounts from pycocotools.mask.encode\n")
+        f.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    write_webp_orientations()
+    write_cmyk_jpeg()
+    write_rle_vectors()
+    print("wrote fixtures to", os.path.normpath(OUT))
