@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
+source scripts/lib/bench.sh
 find_jdk
 
 STARTS=${STARTS:-5}
@@ -15,14 +16,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18080}
 jar=mlportfolio-server/target/mlportfolio-server.jar
 
-if ! command -v wrk >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then
-        apt-get install -y -qq wrk >/dev/null
-    else
-        echo "bench_health.sh needs wrk (apt-get install wrk)" >&2
-        exit 1
-    fi
-fi
+ensure_wrk
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
     require_maven
     mvn -q -B -ntp -DskipTests -pl mlportfolio-server -am package

@@ -63,7 +63,8 @@ public record CocoRle(int height, int width, String counts) {
 
     /** Collects alternating run lengths, zeros first, merging consecutive runs of the same value. */
     private static final class RunWriter {
-        private final List<Long> runs = new ArrayList<>();
+        private long[] runs = new long[64];
+        private int size;
         private int current;
         private long length;
 
@@ -72,7 +73,7 @@ public record CocoRle(int height, int width, String counts) {
                 return;
             }
             if (bit != current) {
-                runs.add(length);
+                push(length);
                 current = bit;
                 length = 0;
             }
@@ -80,8 +81,15 @@ public record CocoRle(int height, int width, String counts) {
         }
 
         long[] finish() {
-            runs.add(length);
-            return runs.stream().mapToLong(Long::longValue).toArray();
+            push(length);
+            return java.util.Arrays.copyOf(runs, size);
+        }
+
+        private void push(long value) {
+            if (size == runs.length) {
+                runs = java.util.Arrays.copyOf(runs, size * 2);
+            }
+            runs[size++] = value;
         }
     }
 

@@ -90,9 +90,12 @@ public final class CutlerDetector implements AutoCloseable {
             throw new IllegalArgumentException("threshold must be in [0, 1], was " + threshold);
         }
         long t0 = System.nanoTime();
-        ModelInput input = preprocessor.prepare(image);
-        long t1 = System.nanoTime();
-        RawDetections raw = infer(input);
+        long t1;
+        RawDetections raw;
+        try (ModelInput input = preprocessor.prepare(image)) {
+            t1 = System.nanoTime();
+            raw = infer(input);
+        }
         long t2 = System.nanoTime();
         List<Instance> instances = postprocessor.process(raw, image.width(), image.height(), threshold);
         long t3 = System.nanoTime();

@@ -9,6 +9,7 @@ import dev.mlportfolio.core.image.DecodedImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -26,9 +27,16 @@ import org.bytedeco.opencv.opencv_core.Size;
  * aliases badly when shrinking a 4000-pixel photo to 1333. This uses INTER_AREA when shrinking
  * (area-aware like PIL, native and about as fast as INTER_LINEAR) and INTER_LINEAR when enlarging
  * (where PIL's bilinear is plain bilinear too). INTER_AREA's box filter differs from PIL's triangle
- * by a grey level or two on edges; docs/benchmarks.md records the measured difference.
+ * by a few grey levels on edges; docs/benchmarks.md records the measured difference.
+ *
+ * <p>Tensor buffers (12.8 MB each at the largest size) are pooled: allocating and zeroing a
+ * direct buffer per image cost more than the resize.
  */
 public final class CutlerPreprocessor {
+    private static final int POOLED_FLOATS = 3 * ResizePlan.SHORT_SIDE * ResizePlan.MAX_LONG_SIDE;
+    private static final int MAX_POOLED = 4;
+
+    private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
 
     public ModelInput prepare(DecodedImage image) {
         return prepare(image, ResizePlan.of(image.width(), image.height()));
@@ -39,29 +47,43 @@ public final class CutlerPreprocessor {
         int w = plan.width();
         int h = plan.height();
         int plane = w * h;
-        ByteBuffer tensor = ByteBuffer.allocateDirect(3 * plane * Float.BYTES).order(ByteOrder.nativeOrder());
-        try (Mat resized = new Mat(); Mat floats = new Mat();
-             FloatPointer red = new FloatPointer(planeOf(tensor, 0, plane));
-             FloatPointer green = new FloatPointer(planeOf(tensor, 1, plane));
-             FloatPointer blue = new FloatPointer(planeOf(tensor, 2, plane));
-             Mat redPlane = new Mat(h, w, CV_32FC1, red);
-             Mat greenPlane = new Mat(h, w, CV_32FC1, green);
-             Mat bluePlane = new Mat(h, w, CV_32FC1, blue);
-             MatVector bgrPlanes = new MatVector(bluePlane, greenPlane, redPlane)) {
+        ByteBuffer buffer = take(3 * plane);
+        try (Mat resized = new Mat(); MatVector bgr = new MatVector()) {
             Mat sized = source;
             if (w != source.cols() || h != source.rows()) {
                 opencv_imgproc.resize(source, resized, new Size(w, h), 0, 0, plan.shrinks() ? INTER_AREA : INTER_LINEAR);
                 sized = resized;
             }
-            sized.convertTo(floats, CV_32F);
-            // split() writes into the planes because they already have the right size and type,
-            // so the channels land in the tensor buffer in R, G, B order without a Java loop.
-            opencv_core.split(floats, bgrPlanes);
+            opencv_core.split(sized, bgr);
+            // Each 8-bit channel converts straight into its place in the tensor: R, G, B planes.
+            for (int channel = 0; channel < 3; channel++) {
+                int target = 2 - channel;
+                try (FloatPointer data = new FloatPointer(planeOf(buffer, target, plane));
+                     Mat destination = new Mat(h, w, CV_32FC1, data)) {
+                    bgr.get(channel).convertTo(destination, CV_32F);
+                }
+            }
         }
-        return new ModelInput(tensor.asFloatBuffer(), h, w);
+        ByteBuffer tensor = buffer.duplicate().order(ByteOrder.nativeOrder()).limit(3 * plane * Float.BYTES);
+        return new ModelInput(tensor.slice().order(ByteOrder.nativeOrder()).asFloatBuffer(), h, w, () -> give(buffer));
     }
 
-    private static FloatBuffer planeOf(ByteBuffer tensor, int index, int plane) {
-        return tensor.slice(index * plane * Float.BYTES, plane * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    private ByteBuffer take(int floats) {
+        if (floats > POOLED_FLOATS) {
+            return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer reused = pool.poll();
+        return reused != null ? reused : ByteBuffer.allocateDirect(POOLED_FLOATS * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+
+    // The size check races with other threads and may keep a buffer or two more; that is harmless.
+    private void give(ByteBuffer buffer) {
+        if (buffer.capacity() == POOLED_FLOATS * Float.BYTES && pool.size() < MAX_POOLED) {
+            pool.offer(buffer);
+        }
+    }
+
+    private static FloatBuffer planeOf(ByteBuffer buffer, int index, int plane) {
+        return buffer.slice(index * plane * Float.BYTES, plane * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 }

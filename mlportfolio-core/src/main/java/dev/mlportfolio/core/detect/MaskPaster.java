@@ -6,6 +6,10 @@ package dev.mlportfolio.core.detect;
  * {@code grid_sample(align_corners=False)} geometry, sampled bilinearly with zero padding, and kept
  * where the value is at least the threshold. Only the box plus one pixel is visited; beyond it the
  * zero padding makes every sample 0.
+ *
+ * <p>Bilinear sampling is separable, so each image row first blends the two mask rows it falls
+ * between, and each pixel then blends two values of that row. Indices outside the square point at
+ * a zero kept at the end of the row buffer, which leaves the inner loop without branches.
  */
 public final class MaskPaster {
     public static final float THRESHOLD = 0.5f;
@@ -30,61 +34,52 @@ public final class MaskPaster {
         }
         Axis xs = Axis.of(left, regionWidth, box.x0(), box.x1(), size);
         Axis ys = Axis.of(top, regionHeight, box.y0(), box.y1(), size);
+        float[] row = new float[size + 1];     // row[size] stays 0: the zero padding
         for (int ry = 0; ry < regionHeight; ry++) {
-            int y0 = ys.low[ry];
+            int y0 = ys.first[ry];
+            int y1 = ys.second[ry];
             float wy1 = ys.weight[ry];
             float wy0 = 1 - wy1;
-            boolean row0 = y0 >= 0 && y0 < size;
-            boolean row1 = y0 + 1 >= 0 && y0 + 1 < size;
-            if (!row0 && !row1) {
-                continue;
+            if (y0 == size && y1 == size) {
+                continue;                      // the whole row samples padding
             }
-            int base0 = offset + y0 * size;
-            int base1 = base0 + size;
+            for (int k = 0; k < size; k++) {
+                float a = y0 == size ? 0 : probabilities[offset + y0 * size + k];
+                float b = y1 == size ? 0 : probabilities[offset + y1 * size + k];
+                row[k] = wy0 * a + wy1 * b;
+            }
             int out = ry * regionWidth;
+            int[] first = xs.first;
+            int[] second = xs.second;
+            float[] weight = xs.weight;
             for (int rx = 0; rx < regionWidth; rx++) {
-                int x0 = xs.low[rx];
-                float wx1 = xs.weight[rx];
-                float wx0 = 1 - wx1;
-                boolean col0 = x0 >= 0 && x0 < size;
-                boolean col1 = x0 + 1 >= 0 && x0 + 1 < size;
-                float value = 0;
-                if (row0) {
-                    if (col0) {
-                        value += wy0 * wx0 * probabilities[base0 + x0];
-                    }
-                    if (col1) {
-                        value += wy0 * wx1 * probabilities[base0 + x0 + 1];
-                    }
-                }
-                if (row1) {
-                    if (col0) {
-                        value += wy1 * wx0 * probabilities[base1 + x0];
-                    }
-                    if (col1) {
-                        value += wy1 * wx1 * probabilities[base1 + x0 + 1];
-                    }
-                }
+                float wx1 = weight[rx];
+                float value = (1 - wx1) * row[first[rx]] + wx1 * row[second[rx]];
                 bits[out + rx] = value >= THRESHOLD ? (byte) 1 : (byte) 0;
             }
         }
         return new BinaryMask(imageWidth, imageHeight, left, top, regionWidth, regionHeight, bits);
     }
 
-    /** For each image pixel along one axis: the lower source index and the weight of the upper one. */
-    private record Axis(int[] low, float[] weight) {
+    /**
+     * For each image pixel along one axis: the two source indices it falls between (or
+     * {@code size}, the padding slot, when one lies outside the square) and the upper one's weight.
+     */
+    private record Axis(int[] first, int[] second, float[] weight) {
         static Axis of(int start, int count, float boxStart, float boxEnd, int size) {
-            int[] low = new int[count];
+            int[] first = new int[count];
+            int[] second = new int[count];
             float[] weight = new float[count];
             double scale = size / (double) (boxEnd - boxStart);
             for (int i = 0; i < count; i++) {
                 // grid_sample with align_corners=False: u = (pixel centre - box start) / box length * size - 0.5
                 double u = (start + i + 0.5 - boxStart) * scale - 0.5;
-                double floor = Math.floor(u);
-                low[i] = (int) floor;
-                weight[i] = (float) (u - floor);
+                int low = (int) Math.floor(u);
+                first[i] = low >= 0 && low < size ? low : size;
+                second[i] = low + 1 >= 0 && low + 1 < size ? low + 1 : size;
+                weight[i] = (float) (u - low);
             }
-            return new Axis(low, weight);
+            return new Axis(first, second, weight);
         }
     }
 

@@ -109,6 +109,9 @@ public final class OnnxCutlerModel implements AutoCloseable {
             throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // ONNX Runtime's pool threads otherwise spin for a while after each run, taking the
+            // cores that decoding, pasting and encoding of the same request need next.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             if (intraOpThreads > 0) {
                 options.setIntraOpNumThreads(intraOpThreads);
             }

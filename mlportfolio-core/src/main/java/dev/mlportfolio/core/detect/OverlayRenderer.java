@@ -1,7 +1,7 @@
 package dev.mlportfolio.core.detect;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_64F;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_PNG_COMPRESSION;
 import static org.bytedeco.opencv.global.opencv_imgproc.FILLED;
@@ -11,6 +11,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import dev.mlportfolio.core.image.DecodedImage;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
@@ -23,8 +24,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Draws detections over the image the way CutLER's demo shows them: each mask tinted at half
- * opacity in its own colour, its box outlined, and a label such as {@code fg 87%}; then encodes
- * the picture as JPEG or PNG.
+ * opacity in its own colour (where masks overlap, the later one's colour shows), its box outlined,
+ * and a label such as {@code fg 87%}; then encodes the picture as JPEG or PNG.
  */
 public final class OverlayRenderer {
     /** Encodings the overlay can be returned in. */
@@ -56,13 +57,17 @@ public final class OverlayRenderer {
     public static final String CLASS_NAME = "fg";
 
     public byte[] render(DecodedImage image, List<Instance> instances, Format format) {
-        try (Mat canvas = image.bgr().clone()) {
+        try (Mat paint = image.bgr().clone(); Mat canvas = new Mat()) {
+            // Paint every mask in full colour on a copy, then blend the copy over the picture once:
+            // where nothing was painted the two are equal, and a 50/50 blend leaves those pixels as they were.
+            for (int i = 0; i < instances.size(); i++) {
+                paintMask(paint, instances.get(i).mask(), PALETTE[i % PALETTE.length]);
+            }
+            opencv_core.addWeighted(image.bgr(), 0.5, paint, 0.5, 0, canvas);
             double fontScale = Math.max(0.4, Math.min(image.width(), image.height()) / 1200.0);
             int thickness = Math.max(1, (int) Math.round(fontScale * 2));
             for (int i = 0; i < instances.size(); i++) {
-                int[] rgb = PALETTE[i % PALETTE.length];
-                try (Scalar color = new Scalar(rgb[2], rgb[1], rgb[0], 0)) {
-                    tint(canvas, instances.get(i).mask(), color);
+                try (Scalar color = colour(i)) {
                     outline(canvas, instances.get(i), color, fontScale, thickness);
                 }
             }
@@ -70,18 +75,24 @@ public final class OverlayRenderer {
         }
     }
 
-    private static void tint(Mat canvas, BinaryMask mask, Scalar color) {
+    private static Scalar colour(int index) {
+        int[] rgb = PALETTE[index % PALETTE.length];
+        return new Scalar(rgb[2], rgb[1], rgb[0], 0);
+    }
+
+    private static void paintMask(Mat paint, BinaryMask mask, int[] rgb) {
         if (mask.regionWidth() == 0 || mask.regionHeight() == 0 || mask.area() == 0) {
             return;
         }
+        // setTo takes its colour as a 4x1 double matrix (a Scalar's layout); a 1x1 three-channel
+        // matrix would be read as one grey value.
         try (Rect rect = new Rect(mask.left(), mask.top(), mask.regionWidth(), mask.regionHeight());
-             Mat region = canvas.apply(rect);
+             Mat region = paint.apply(rect);
              BytePointer bits = new BytePointer(mask.regionBits());
              Mat where = new Mat(mask.regionHeight(), mask.regionWidth(), CV_8UC1, bits);
-             Mat solid = new Mat(mask.regionHeight(), mask.regionWidth(), CV_8UC3, color);
-             Mat blended = new Mat()) {
-            opencv_core.addWeighted(region, 0.5, solid, 0.5, 0, blended);
-            blended.copyTo(region, where);
+             DoublePointer bgr = new DoublePointer(rgb[2], rgb[1], rgb[0], 0);
+             Mat colour = new Mat(4, 1, CV_64F, bgr)) {
+            region.setTo(colour, where);
         }
     }
 
@@ -119,5 +130,4 @@ public final class OverlayRenderer {
             return bytes;
         }
     }
-
 }

@@ -62,6 +62,19 @@ class CutlerPreprocessorTest {
         }
     }
 
+    @Test
+    void aReusedBufferHoldsOnlyTheNewImage() throws Exception {
+        BufferedImage white = Scenes.draw(800, 800, List.of(new Scenes.Rect(0, 0, 800, 800, 0xFFFFFF)));
+        BufferedImage red = Scenes.draw(800, 800, List.of(new Scenes.Rect(0, 0, 800, 800, Scenes.RED)));
+        try (DecodedImage first = decoder.decode(Scenes.png(white)); DecodedImage second = decoder.decode(Scenes.png(red))) {
+            preprocessor.prepare(first).close();
+            try (ModelInput input = preprocessor.prepare(second)) {
+                assertPixel(input, 400, 400, 255, 0, 0);
+                assertPixel(input, 0, 799, 255, 0, 0);
+            }
+        }
+    }
+
     private static void assertPixel(ModelInput input, int x, int y, int r, int g, int b) {
         FloatBuffer chw = input.chw();
         int plane = input.width() * input.height();

@@ -32,7 +32,10 @@ class OverlayRendererTest {
             assertEquals(200, out.getHeight());
             assertEquals(0x808080, out.getRGB(20, 180) & 0xFFFFFF, "outside every mask the picture is unchanged");
             int inside = out.getRGB(150, 110) & 0xFFFFFF;
-            assertTrue(inside != 0x808080, "inside the mask the colour is tinted");
+            // Half grey 0x80, half the first palette colour (0, 114, 189).
+            assertEquals(64, inside >> 16 & 0xFF, 2, "red of the blend");
+            assertEquals(121, inside >> 8 & 0xFF, 2, "green of the blend");
+            assertEquals(158, inside & 0xFF, 2, "blue of the blend");
             int outline = out.getRGB(150, 139) & 0xFFFFFF;
             assertTrue(outline != inside, "the box is outlined");
         }

@@ -50,7 +50,7 @@ public final class DetectionService implements ImageAnalyzer {
         return () -> run(upload.bytes(), options);
     }
 
-    private Object run(byte[] bytes, Options options) throws InvalidImageException {
+    private Object run(byte[] bytes, Options options) {
         long start = System.nanoTime();
         boolean success = false;
         try (DecodedImage image = detector.decoder().decode(bytes)) {
