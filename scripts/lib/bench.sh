@@ -10,3 +10,20 @@ ensure_wrk() {
         exit 1
     fi
 }
+
+# Runs wrk for a warm-up of 5 s and then for DURATION seconds, and prints one line:
+# "<label>: <requests/s> req/s, p50 <t>, p99 <t>" plus any error counts.
+#   wrk_report LABEL CLIENTS URL [LUA_SCRIPT]
+wrk_report() {
+    local label=$1 clients=$2 url=$3 script=${4:-} threads result
+    threads=$(( clients < 2 ? 1 : 2 ))
+    local args=(-t"$threads" -c"$clients" --timeout 60s)
+    [ -n "$script" ] && args+=(-s "$script")
+    wrk "${args[@]}" -d5s "$url" >/dev/null
+    result=$(wrk "${args[@]}" -d"${DURATION:-20}s" --latency "$url")
+    printf '%s: %s req/s, p50 %s, p99 %s %s\n' "$label" \
+        "$(echo "$result" | awk '/Requests\/sec/ {print $2}')" \
+        "$(echo "$result" | awk '$1 == "50%" {print $2}')" \
+        "$(echo "$result" | awk '$1 == "99%" {print $2}')" \
+        "$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')"
+}

@@ -10,10 +10,11 @@ import dev.mlportfolio.server.http.ErrorMapping;
 import dev.mlportfolio.server.http.RequestObserver;
 import dev.mlportfolio.server.metrics.MetricsService;
 import dev.mlportfolio.server.metrics.ServerMetrics;
+import dev.mlportfolio.server.rag.LoadedRag;
+import dev.mlportfolio.server.rag.RagService;
 import dev.mlportfolio.server.routes.ImageAnalyzer;
 import dev.mlportfolio.server.routes.ImageService;
 import dev.mlportfolio.server.routes.MlflowService;
-import dev.mlportfolio.server.routes.RagService;
 import dev.mlportfolio.server.routes.RootService;
 import dev.mlportfolio.server.tasks.InMemoryTaskStore;
 import dev.mlportfolio.server.tasks.TaskHealth;
@@ -37,8 +38,6 @@ public final class Application implements AutoCloseable {
     /** Bodies over {@code MAX_FILE_SIZE} plus this are refused by Helidon before routing, as a last guard. */
     static final long HARD_LIMIT_MARGIN = 1024 * 1024;
 
-    static final String RAG_MISSING = "resume question answering is not available: the RAG pipeline is not part of "
-            + "this build yet";
     static final String MLFLOW_OFF = "MLflow tracking is off: set MLFLOW_TRACKING_URI to an MLflow server, "
             + "e.g. http://127.0.0.1:5000";
     static final String MLFLOW_MISSING = "MLflow tracking is not available: this build does not include the MLflow "
@@ -46,8 +45,10 @@ public final class Application implements AutoCloseable {
 
     private final ServerSettings settings;
     private final ServerMetrics metrics = new ServerMetrics();
+    private final ComputeExecutor compute;
     private final TaskManager tasks;
     private final LoadedDetector detector;
+    private final LoadedRag rag;
     private final Optional<ImageAnalyzer> imageAnalyzer;
     private final Clock clock;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -55,7 +56,9 @@ public final class Application implements AutoCloseable {
     private Application(Builder builder) {
         this.settings = builder.settings;
         this.clock = builder.clock;
+        this.compute = new ComputeExecutor(settings.computeThreads());
         this.detector = builder.detector != null ? builder.detector : LoadedDetector.load(settings);
+        this.rag = builder.rag != null ? builder.rag : LoadedRag.load(settings);
         this.imageAnalyzer = builder.imageAnalyzer != null ? Optional.of(builder.imageAnalyzer)
                 : detector.detector().map(d -> new DetectionService(d, metrics));
         TaskManager.Settings taskSettings = new TaskManager.Settings(settings.taskWorkers(), settings.taskQueueSize(),
@@ -102,7 +105,7 @@ public final class Application implements AutoCloseable {
         String mlflowMessage = settings.mlflowTrackingUri().map(uri -> MLFLOW_MISSING.formatted(uri)).orElse(MLFLOW_OFF);
         HealthService health = new HealthService(List.of(
                 detector,
-                HealthContributor.unavailable("rag", RAG_MISSING),
+                rag,
                 HealthContributor.unavailable("mlflow", mlflowMessage),
                 new TaskHealth(tasks)), settings.environment(), this::ready, clock);
 
@@ -112,9 +115,9 @@ public final class Application implements AutoCloseable {
         new MetricsService(metrics).routes(routes);
         new ModelInfoService(settings, detector).routes(routes);
         new ImageService(new ImageUploadReader(settings.maxFileSize(), metrics), imageAnalyzer, detector.problem(),
-                taskService).routes(routes);
+                taskService, compute).routes(routes);
         taskService.routes(routes);
-        new RagService(RAG_MISSING).routes(routes);
+        new RagService(rag, metrics, taskService, compute).routes(routes);
         new MlflowService(mlflowMessage).routes(routes);
         routes.finish();
     }
@@ -126,6 +129,10 @@ public final class Application implements AutoCloseable {
 
     public ServerSettings settings() {
         return settings;
+    }
+
+    public LoadedRag rag() {
+        return rag;
     }
 
     public ServerMetrics metrics() {
@@ -150,7 +157,9 @@ public final class Application implements AutoCloseable {
     @Override
     public void close() {
         drain();
+        compute.close();
         detector.close();
+        rag.close();
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {
@@ -162,6 +171,7 @@ public final class Application implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private ImageAnalyzer imageAnalyzer;
         private LoadedDetector detector;
+        private LoadedRag rag;
         private Duration sweepInterval;
 
         private Builder(ServerSettings settings) {
@@ -176,6 +186,12 @@ public final class Application implements AutoCloseable {
         /** A detector opened by the caller instead of the one {@code MODEL_PATH} names. */
         public Builder detector(LoadedDetector value) {
             this.detector = value;
+            return this;
+        }
+
+        /** A resume Q&A pipeline built by the caller instead of the one the RAG_* settings describe. */
+        public Builder rag(LoadedRag value) {
+            this.rag = value;
             return this;
         }
 

@@ -36,12 +36,16 @@ public record ServerSettings(
         ExecutionProvider onnxProvider,
         Path ragResumePath,
         Path ragWorkingDir,
+        Optional<Path> ragDocumentsDir,
         Optional<Path> ragModelPath,
+        int ragMaxGenerations,
+        int ragMaxNewTokens,
         long maxFileSize,
         long maxImagePixels,
         int detectorConcurrency,
         int onnxThreads,
         Optional<String> sentryDsn,
+        int computeThreads,
         int taskWorkers,
         int taskQueueSize,
         Duration taskResultTtl,
@@ -91,7 +95,10 @@ public record ServerSettings(
                 v -> ExecutionProvider.parse(v).orElse(null));
         Path resume = r.read("RAG_RESUME_PATH", Path.of("data", "resume.md"), "a file path", Reader::path);
         Path ragWorkingDir = r.read("RAG_WORKING_DIR", Path.of("work", "rag"), "a directory path", Reader::path);
+        Optional<Path> ragDocuments = r.readOptional("RAG_DOCUMENTS_DIR", "a folder of .txt, .md or .pdf files", Reader::path);
         Optional<Path> ragModel = r.readOptional("RAG_MODEL_PATH", "the path of a Jlama model folder", Reader::path);
+        int ragGenerations = r.read("RAG_MAX_GENERATIONS", 1, "a whole number from 1 to 16", v -> intIn(v, 1, 16));
+        int ragNewTokens = r.read("RAG_MAX_NEW_TOKENS", 200, "a whole number from 16 to 4096", v -> intIn(v, 16, 4096));
         long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
                 "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
                 v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
@@ -101,6 +108,8 @@ public record ServerSettings(
         int onnxThreads = r.read("ONNX_THREADS", 0, "a whole number from 0 (ONNX Runtime decides) to 256",
                 v -> intIn(v, 0, 256));
         Optional<String> sentry = r.readOptional("SENTRY_DSN", "a DSN URL", v -> v);
+        int compute = r.read("COMPUTE_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()),
+                "a whole number from 1 to 256", v -> intIn(v, 1, 256));
         int workers = r.read("TASK_WORKERS", Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "a whole number from 1 to 256", v -> intIn(v, 1, 256));
         int queueSize = r.read("TASK_QUEUE_SIZE", 100, "a whole number from 1 to 100000", v -> intIn(v, 1, 100_000));
@@ -110,16 +119,8 @@ public record ServerSettings(
                 v -> seconds(v, 0, 3600));
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragModel, maxFileSize, maxImagePixels, detectorConcurrency,
-                onnxThreads, sentry, workers, queueSize, ttl, grace);
-    }
-
-    /** A copy listening on another port; tests use 0. */
-    public ServerSettings withPort(int newPort) {
-        return new ServerSettings(environment, debug, logLevel, host, newPort, mlflowTrackingUri, mlflowExperimentName,
-                redisUrl, modelPath, confidenceThreshold, onnxProvider, ragResumePath, ragWorkingDir, ragModelPath,
-                maxFileSize, maxImagePixels, detectorConcurrency, onnxThreads, sentryDsn, taskWorkers, taskQueueSize,
-                taskResultTtl, shutdownGracePeriod);
+                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, maxFileSize,
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace);
     }
 
     private static Integer intIn(String v, int min, int max) {

@@ -35,6 +35,10 @@ class ServerSettingsTest {
         assertEquals(100, s.taskQueueSize());
         assertEquals(Duration.ofHours(1), s.taskResultTtl());
         assertFalse(s.jsonLogs());
+        assertEquals(Path.of("data", "resume.md"), s.ragResumePath());
+        assertEquals(Optional.empty(), s.ragModelPath());
+        assertEquals(50_000_000L, s.maxImagePixels());
+        assertEquals(1, s.detectorConcurrency());
     }
 
     @Test
@@ -54,6 +58,13 @@ class ServerSettingsTest {
                 Map.entry("RAG_RESUME_PATH", "/data/r.md"),
                 Map.entry("RAG_WORKING_DIR", "/tmp/rag"),
                 Map.entry("RAG_MODEL_PATH", "/llm"),
+                Map.entry("RAG_DOCUMENTS_DIR", "/docs"),
+                Map.entry("RAG_MAX_GENERATIONS", "2"),
+                Map.entry("RAG_MAX_NEW_TOKENS", "64"),
+                Map.entry("MAX_IMAGE_PIXELS", "1000000"),
+                Map.entry("DETECTOR_CONCURRENCY", "3"),
+                Map.entry("ONNX_THREADS", "2"),
+                Map.entry("COMPUTE_THREADS", "4"),
                 Map.entry("MAX_FILE_SIZE", "2048"),
                 Map.entry("SENTRY_DSN", "https://k@sentry.example/1"),
                 Map.entry("TASK_WORKERS", "4"),
@@ -75,6 +86,13 @@ class ServerSettingsTest {
         assertEquals(Path.of("/data/r.md"), s.ragResumePath());
         assertEquals(Path.of("/tmp/rag"), s.ragWorkingDir());
         assertEquals(Optional.of(Path.of("/llm")), s.ragModelPath());
+        assertEquals(Optional.of(Path.of("/docs")), s.ragDocumentsDir());
+        assertEquals(2, s.ragMaxGenerations());
+        assertEquals(64, s.ragMaxNewTokens());
+        assertEquals(1_000_000, s.maxImagePixels());
+        assertEquals(3, s.detectorConcurrency());
+        assertEquals(2, s.onnxThreads());
+        assertEquals(4, s.computeThreads());
         assertEquals(2048, s.maxFileSize());
         assertEquals(4, s.taskWorkers());
         assertEquals(7, s.taskQueueSize());
@@ -117,7 +135,13 @@ class ServerSettingsTest {
             "TASK_QUEUE_SIZE|lots|a whole number from 1 to 100000",
             "TASK_RESULT_TTL|1h|a whole number of seconds",
             "SHUTDOWN_GRACE_PERIOD|-1|a whole number of seconds",
-            "HOST|bad host|a host name or IP address"})
+            "HOST|bad host|a host name or IP address",
+            "MAX_IMAGE_PIXELS|50MP|a whole number of pixels",
+            "DETECTOR_CONCURRENCY|0|a whole number from 1 to 64",
+            "ONNX_THREADS|-2|a whole number from 0",
+            "COMPUTE_THREADS|many|a whole number from 1 to 256",
+            "RAG_MAX_GENERATIONS|17|a whole number from 1 to 16",
+            "RAG_MAX_NEW_TOKENS|8|a whole number from 16 to 4096"})
     void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ServerSettings.fromEnvironment(Map.of(variable, value)));

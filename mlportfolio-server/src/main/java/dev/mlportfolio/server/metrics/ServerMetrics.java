@@ -20,6 +20,7 @@ public final class ServerMetrics {
     private static final double[] HTTP_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] UPLOAD_BYTES = {1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20};
     private static final double[] MODEL_SECONDS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30};
+    private static final double[] RAG_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] TASK_SECONDS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800};
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -71,6 +72,25 @@ public final class ServerMetrics {
             .labelNames("model_name", "stage")
             .classicOnly()
             .classicUpperBounds(MODEL_SECONDS)
+            .register(registry);
+    private final Counter ragQueries = Counter.builder()
+            .name("rag_queries_total")
+            .help("Resume questions by outcome (success, not_found, error) and answer mode (extractive, generative)")
+            .labelNames("status", "mode")
+            .register(registry);
+    private final Histogram ragDuration = Histogram.builder()
+            .name("rag_query_duration_seconds")
+            .help("Time to answer a resume question, by answer mode")
+            .labelNames("mode")
+            .classicOnly()
+            .classicUpperBounds(RAG_SECONDS)
+            .register(registry);
+    private final Histogram ragStageDuration = Histogram.builder()
+            .name("rag_stage_duration_seconds")
+            .help("Time of each stage of answering (embedding, retrieval, answer)")
+            .labelNames("stage")
+            .classicOnly()
+            .classicUpperBounds(RAG_SECONDS)
             .register(registry);
     private final Counter tasksSubmitted = Counter.builder()
             .name("tasks_submitted_total")
@@ -125,6 +145,15 @@ public final class ServerMetrics {
 
     public void predictionStage(String model, String stage, double seconds) {
         modelStageDuration.labelValues(model, stage).observe(seconds);
+    }
+
+    public void ragQuery(String status, String mode, double seconds) {
+        ragQueries.labelValues(status, mode).inc();
+        ragDuration.labelValues(mode).observe(seconds);
+    }
+
+    public void ragStage(String stage, double seconds) {
+        ragStageDuration.labelValues(stage).observe(seconds);
     }
 
     public void taskSubmitted(String kind, String outcome) {

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.routes;
 
+import dev.mlportfolio.server.ComputeExecutor;
 import dev.mlportfolio.server.http.ApiException;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
@@ -23,13 +24,15 @@ public final class ImageService {
     private final Optional<ImageAnalyzer> analyzer;
     private final String unavailableMessage;
     private final TaskService tasks;
+    private final ComputeExecutor compute;
 
     public ImageService(ImageUploadReader uploads, Optional<ImageAnalyzer> analyzer, String unavailableMessage,
-                        TaskService tasks) {
+                        TaskService tasks, ComputeExecutor compute) {
         this.uploads = uploads;
         this.analyzer = analyzer;
         this.unavailableMessage = unavailableMessage;
         this.tasks = tasks;
+        this.compute = compute;
     }
 
     public void routes(ApiRoutes routes) {
@@ -39,13 +42,13 @@ public final class ImageService {
 
     private void processNow(ServerRequest req, ServerResponse res) throws Exception {
         Callable<Object> work = prepare(req);
-        Json.send(res, Status.OK_200, work.call());
+        Json.send(res, Status.OK_200, compute.call(work));
     }
 
     private void processLater(ServerRequest req, ServerResponse res) {
         Callable<Object> work = prepare(req);
         tasks.submit(req, res, "process_image", "image processing queued; poll the Location for the result",
-                () -> Json.tree(work.call()));
+                () -> Json.tree(compute.call(work)));
     }
 
     private Callable<Object> prepare(ServerRequest req) {

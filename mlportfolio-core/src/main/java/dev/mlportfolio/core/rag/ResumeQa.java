@@ -1,0 +1,203 @@
+package dev.mlportfolio.core.rag;
+
+import dev.mlportfolio.core.rag.answer.Answer;
+import dev.mlportfolio.core.rag.answer.AnswerGenerator;
+import dev.mlportfolio.core.rag.answer.AnswerTimings;
+import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
+import dev.mlportfolio.core.rag.answer.Source;
+import dev.mlportfolio.core.rag.chunk.Chunk;
+import dev.mlportfolio.core.rag.chunk.ResumeChunker;
+import dev.mlportfolio.core.rag.document.SourceDocument;
+import dev.mlportfolio.core.rag.embed.MiniLmEmbedder;
+import dev.mlportfolio.core.rag.embed.TextEmbedder;
+import dev.mlportfolio.core.rag.index.ChunkIndex;
+import dev.mlportfolio.core.rag.index.HybridRetriever;
+import dev.mlportfolio.core.rag.index.RetrievalMode;
+import dev.mlportfolio.core.rag.index.RetrievedChunk;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Questions about a resume, answered from its own text:
+ *
+ * <pre>{@code
+ * try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of("resume.md"))))
+ *         .workingDir(Path.of("work/rag")).build()) {
+ *     Answer answer = qa.answer("Where did she study?");
+ *     System.out.println(answer.text() + " " + answer.sources());
+ * }
+ * }</pre>
+ *
+ * <p>Documents are chunked along their structure ({@link ResumeChunker}), indexed on disk for BM25
+ * and vector search ({@link ChunkIndex}, rebuilt only when the documents change), retrieved by
+ * both and fused ({@link HybridRetriever}). With an {@link AnswerGenerator} (a local Jlama model)
+ * the answer is written by the model from the retrieved excerpts; without one, the most relevant
+ * lines themselves are the answer ({@link ExtractiveAnswerer}). Either way, a question nothing in
+ * the documents is similar to gets a plain "not found" and the model is not asked. Thread-safe.
+ */
+public final class ResumeQa implements AutoCloseable {
+    public static final int DEFAULT_TOP_K = 5;
+
+    /**
+     * @param topK     chunks retrieved, 1 to 50
+     * @param mode     hybrid (default), bm25 or vector
+     * @param generate whether to use the generator when there is one (false forces an extractive answer)
+     */
+    public record Options(int topK, RetrievalMode mode, boolean generate) {
+        public static final Options DEFAULT = new Options(DEFAULT_TOP_K, RetrievalMode.HYBRID, true);
+
+        public Options {
+            if (topK < 1 || topK > 50) {
+                throw new IllegalArgumentException("topK must be 1 to 50");
+            }
+            Objects.requireNonNull(mode);
+        }
+    }
+
+    private final TextEmbedder embedder;
+    private final boolean ownsEmbedder;
+    private final ChunkIndex index;
+    private final HybridRetriever retriever;
+    private final ExtractiveAnswerer extractive = new ExtractiveAnswerer();
+    private final Optional<AnswerGenerator> generator;
+
+    private ResumeQa(TextEmbedder embedder, boolean ownsEmbedder, ChunkIndex index, Optional<AnswerGenerator> generator) {
+        this.embedder = embedder;
+        this.ownsEmbedder = ownsEmbedder;
+        this.index = index;
+        this.retriever = new HybridRetriever(index);
+        this.generator = generator;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Answer answer(String question) {
+        return answer(question, Options.DEFAULT, null);
+    }
+
+    /**
+     * @param onToken receives the answer as it is written (token by token when generating, in one
+     *                piece when extractive); may be null
+     */
+    public Answer answer(String question, Options options, Consumer<String> onToken) {
+        long start = System.nanoTime();
+        float[] vector = embedder.embed(question);
+        long embedded = System.nanoTime();
+        List<RetrievedChunk> retrieved = retriever.retrieve(question, vector, options.topK(), options.mode());
+        long searched = System.nanoTime();
+        ExtractiveAnswerer.Extract extract = extractive.answer(retrieved);
+
+        if (generator.isPresent() && options.generate() && extract.found()) {
+            List<RetrievedChunk> context = retrieved.stream()
+                    .filter(r -> r.relevance() >= ExtractiveAnswerer.MIN_RELEVANCE / 2)
+                    .toList();
+            AnswerGenerator.Generated generated = generator.get().generate(question,
+                    context.stream().map(RetrievedChunk::chunk).toList(), onToken);
+            List<RetrievedChunk> used = context.subList(0, generated.contextChunks());
+            return new Answer(generated.text(), true, Answer.GENERATIVE, options.mode(), sources(used),
+                    timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens());
+        }
+        if (onToken != null) {
+            onToken.accept(extract.text());
+        }
+        return new Answer(extract.text(), extract.found(), Answer.EXTRACTIVE, options.mode(), sources(extract.used()),
+                timings(start, embedded, searched), 0, 0);
+    }
+
+    /** The chunks retrieved for a question, without answering it (for evaluation and inspection). */
+    public List<RetrievedChunk> retrieve(String question, int topK, RetrievalMode mode) {
+        return retriever.retrieve(question, embedder.embed(question), topK, mode);
+    }
+
+    private static List<Source> sources(List<RetrievedChunk> chunks) {
+        List<Source> sources = new ArrayList<>(chunks.size());
+        for (RetrievedChunk r : chunks) {
+            sources.add(new Source(r.chunk().section(), r.chunk().text(), Math.round(r.relevance() * 10_000) / 10_000.0));
+        }
+        return sources;
+    }
+
+    private static AnswerTimings timings(long start, long embedded, long searched) {
+        long end = System.nanoTime();
+        return new AnswerTimings((embedded - start) / 1e6, (searched - embedded) / 1e6, (end - searched) / 1e6, (end - start) / 1e6);
+    }
+
+    public List<Chunk> chunks() {
+        return index.chunks();
+    }
+
+    /** Whether building this instance had to (re)build the index. */
+    public boolean indexRebuilt() {
+        return index.rebuilt();
+    }
+
+    public double indexBuildMillis() {
+        return index.buildMillis();
+    }
+
+    public Optional<String> generatorName() {
+        return generator.map(AnswerGenerator::name);
+    }
+
+    public String embedderName() {
+        return embedder.id();
+    }
+
+    @Override
+    public void close() {
+        index.close();
+        generator.ifPresent(AnswerGenerator::close);
+        if (ownsEmbedder) {
+            embedder.close();
+        }
+    }
+
+    public static final class Builder {
+        private final List<SourceDocument> documents = new ArrayList<>();
+        private Path workingDir = Path.of("work", "rag");
+        private TextEmbedder embedder;
+        private AnswerGenerator generator;
+
+        private Builder() {
+        }
+
+        public Builder documents(List<SourceDocument> value) {
+            documents.addAll(value);
+            return this;
+        }
+
+        /** Where the index lives; the index itself goes in its {@code index} subfolder. */
+        public Builder workingDir(Path value) {
+            this.workingDir = value;
+            return this;
+        }
+
+        /** By default all-MiniLM-L6-v2 from the classpath, closed with this instance. */
+        public Builder embedder(TextEmbedder value) {
+            this.embedder = value;
+            return this;
+        }
+
+        /** A language model for generative answers; closed with this instance. */
+        public Builder generator(AnswerGenerator value) {
+            this.generator = value;
+            return this;
+        }
+
+        public ResumeQa build() {
+            if (documents.isEmpty()) {
+                throw new IllegalStateException("no documents to answer from");
+            }
+            boolean owns = embedder == null;
+            TextEmbedder usedEmbedder = owns ? MiniLmEmbedder.load() : embedder;
+            ChunkIndex index = ChunkIndex.open(workingDir.resolve("index"), documents, new ResumeChunker(), usedEmbedder);
+            return new ResumeQa(usedEmbedder, owns, index, Optional.ofNullable(generator));
+        }
+    }
+}

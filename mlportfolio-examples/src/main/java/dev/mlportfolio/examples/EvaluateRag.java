@@ -1,0 +1,116 @@
+package dev.mlportfolio.examples;
+
+import dev.mlportfolio.core.rag.ResumeQa;
+import dev.mlportfolio.core.rag.answer.Answer;
+import dev.mlportfolio.core.rag.answer.AnswerGenerator;
+import dev.mlportfolio.core.rag.answer.JlamaGenerator;
+import dev.mlportfolio.core.rag.document.DocumentLoader;
+import dev.mlportfolio.core.rag.index.RetrievalMode;
+import dev.mlportfolio.core.rag.index.RetrievedChunk;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores resume question answering against a list of questions and the facts their answers must
+ * contain ({@code data/eval/resume_qa.tsv} explains the format): retrieval recall@1 and @3 (the
+ * top chunks hold every fact) and answer hit rate (the
+ * answer holds every fact, or says "not found" for questions the resume cannot answer), for each
+ * retrieval mode.
+ *
+ * <pre>java ... EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR]</pre>
+ */
+public final class EvaluateRag {
+    private record Case(String question, List<String> facts) {
+        boolean answerable() {
+            return !facts.isEmpty();
+        }
+    }
+
+    private EvaluateRag() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR]");
+            System.exit(64);
+        }
+        List<Case> cases = read(Path.of(args[1]));
+        Path work = Path.of(args[2]);
+        AnswerGenerator generator = args.length > 3
+                ? JlamaGenerator.load(Path.of(args[3]), work.resolve("jlama"), JlamaGenerator.DEFAULT_MAX_NEW_TOKENS, 1)
+                : null;
+        try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of(args[0]))))
+                .workingDir(work).generator(generator).build()) {
+            System.out.printf(Locale.ROOT, "%s: %d chunks, %d questions (%d answerable)%n", args[0], qa.chunks().size(),
+                    cases.size(), cases.stream().filter(Case::answerable).count());
+            for (RetrievalMode mode : RetrievalMode.values()) {
+                evaluate(qa, cases, mode, false);
+            }
+            if (generator != null) {
+                evaluate(qa, cases, RetrievalMode.HYBRID, true);
+            }
+        }
+    }
+
+    private static void evaluate(ResumeQa qa, List<Case> cases, RetrievalMode mode, boolean generate) {
+        int answerable = 0;
+        int recall1 = 0;
+        int recall3 = 0;
+        int hits = 0;
+        List<String> misses = new ArrayList<>();
+        for (Case c : cases) {
+            Answer answer = qa.answer(c.question(), new ResumeQa.Options(ResumeQa.DEFAULT_TOP_K, mode, generate), null);
+            boolean hit = c.answerable() ? containsAll(answer.text(), c.facts()) : !answer.found();
+            hits += hit ? 1 : 0;
+            if (c.answerable()) {
+                answerable++;
+                List<RetrievedChunk> top = qa.retrieve(c.question(), 3, mode);
+                recall1 += containsAll(text(top.subList(0, Math.min(1, top.size()))), c.facts()) ? 1 : 0;
+                boolean inTop3 = containsAll(text(top), c.facts());
+                recall3 += inTop3 ? 1 : 0;
+                if (!inTop3) {
+                    misses.add("  not in the top 3 chunks: " + c.question());
+                }
+            }
+            if (!hit) {
+                misses.add("  miss: " + c.question() + " -> " + answer.text().replace('\n', ' '));
+            }
+        }
+        System.out.printf(Locale.ROOT, "%-8s %-10s recall@1 %.3f  recall@3 %.3f  answer hit rate %.3f%n", mode.id(),
+                generate ? "generative" : "extractive", recall1 / (double) answerable, recall3 / (double) answerable,
+                hits / (double) cases.size());
+        misses.forEach(System.out::println);
+    }
+
+    private static String text(List<RetrievedChunk> chunks) {
+        StringBuilder out = new StringBuilder();
+        chunks.forEach(r -> out.append(r.chunk().indexedText()).append('\n'));
+        return out.toString();
+    }
+
+    /** Every fact is in the text; a fact "a OR b" is satisfied by either. */
+    private static boolean containsAll(String text, List<String> facts) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        return facts.stream().allMatch(fact -> Arrays.stream(fact.split(" OR "))
+                .anyMatch(alternative -> lower.contains(alternative.strip().toLowerCase(Locale.ROOT))));
+    }
+
+    private static List<Case> read(Path tsv) throws IOException {
+        List<Case> cases = new ArrayList<>();
+        for (String line : Files.readAllLines(tsv)) {
+            if (line.isBlank() || line.startsWith("#") || line.startsWith("question\t")) {
+                continue;
+            }
+            String[] parts = line.split("\t", 2);
+            List<String> facts = parts.length < 2 || parts[1].strip().equals("-")
+                    ? List.of() : Arrays.stream(parts[1].split("\\|")).map(String::strip).toList();
+            cases.add(new Case(parts[0].strip(), facts));
+        }
+        return cases;
+    }
+}

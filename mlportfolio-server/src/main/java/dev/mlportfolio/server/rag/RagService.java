@@ -1,0 +1,282 @@
+package dev.mlportfolio.server.rag;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.core.rag.ResumeQa;
+import dev.mlportfolio.core.rag.answer.Answer;
+import dev.mlportfolio.core.rag.answer.Source;
+import dev.mlportfolio.core.rag.index.RetrievalMode;
+import dev.mlportfolio.server.ComputeExecutor;
+import dev.mlportfolio.server.http.ApiException;
+import dev.mlportfolio.server.http.ApiRoutes;
+import dev.mlportfolio.server.http.Json;
+import dev.mlportfolio.server.http.RequestBodies;
+import dev.mlportfolio.server.metrics.ServerMetrics;
+import dev.mlportfolio.server.tasks.TaskService;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * {@code GET /rag/info}, {@code GET /rag/health}, {@code POST /rag/query} (JSON, or server-sent
+ * events with {@code "stream": true}) and {@code POST /rag/query/async}. The health route runs no
+ * query: it reports the pipeline's state and counters.
+ */
+public final class RagService {
+    static final int MAX_QUERY_CHARS = 1000;
+    static final int MAX_TOP_K = 50;
+    static final long MAX_BODY_BYTES = 16 * 1024;
+    // Tab, line feed and carriage return are fine in a question; other control characters are not.
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\t\\n\\r]]");
+
+    /**
+     * A checked {@code POST /rag/query} body.
+     *
+     * @param extractive answer with the resume's own lines even when a language model is configured
+     */
+    public record RagQuery(String query, boolean includeMetadata, Integer topK, boolean stream, RetrievalMode retrievalMode,
+                           boolean extractive) {
+        ResumeQa.Options options() {
+            return new ResumeQa.Options(topK == null ? ResumeQa.DEFAULT_TOP_K : topK, retrievalMode, !extractive);
+        }
+    }
+
+    /** The body of a query answer; {@code metadata} only with {@code include_metadata}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QueryResponse(boolean success, String response, String error, double processingTime, String query,
+                                boolean found, List<Source> sources, Metadata metadata) {
+    }
+
+    /** Counters and how the answer was made. */
+    public record Metadata(long totalQueries, long successfulQueries, double successRate, String mode, String model,
+                           String retrieval, Map<String, Double> timingsMs, int promptTokens, int outputTokens) {
+    }
+
+    public record Info(String serviceName, boolean initialized, String state, String workingDir, String resumePath,
+                       List<String> documents, int chunks, String embeddingModel, String generativeModel, String mode,
+                       long totalQueries, long successfulQueries, double successRate, double initializationTime,
+                       Boolean indexRebuilt, String message) {
+    }
+
+    public record Health(String status, boolean initialized, long totalQueries, long successfulQueries, String error) {
+    }
+
+    private final LoadedRag rag;
+    private final ServerMetrics metrics;
+    private final TaskService tasks;
+    private final ComputeExecutor compute;
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong successful = new AtomicLong();
+
+    public RagService(LoadedRag rag, ServerMetrics metrics, TaskService tasks, ComputeExecutor compute) {
+        this.rag = rag;
+        this.metrics = metrics;
+        this.tasks = tasks;
+        this.compute = compute;
+    }
+
+    public void routes(ApiRoutes routes) {
+        routes.get("/rag/info", this::info)
+                .get("/rag/health", this::health)
+                .post("/rag/query", this::query)
+                .post("/rag/query/async", this::queryLater);
+    }
+
+    private void info(ServerRequest req, ServerResponse res) {
+        ResumeQa qa = rag.qa().orElse(null);
+        Json.send(res, Status.OK_200, new Info("RAG Service", qa != null, rag.state().name().toLowerCase(Locale.ROOT),
+                rag.workingDir().toString(), rag.resumePath().toString(), rag.documents(), qa == null ? 0 : qa.chunks().size(),
+                qa == null ? null : qa.embedderName(), qa == null ? null : qa.generatorName().orElse(null),
+                qa == null ? null : qa.generatorName().isPresent() ? Answer.GENERATIVE : Answer.EXTRACTIVE,
+                total.get(), successful.get(), rate(), rag.loadSeconds(), qa == null ? null : qa.indexRebuilt(),
+                qa == null ? rag.problem() : null));
+    }
+
+    private void health(ServerRequest req, ServerResponse res) {
+        boolean ready = rag.state() == LoadedRag.State.READY;
+        String status = switch (rag.state()) {
+            case READY -> "healthy";
+            case LOADING -> "loading";
+            case UNAVAILABLE -> "unavailable";
+            case FAILED -> "unhealthy";
+        };
+        Json.send(res, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503,
+                new Health(status, ready, total.get(), successful.get(), ready ? null : rag.problem()));
+    }
+
+    private void query(ServerRequest req, ServerResponse res) {
+        RagQuery query = parse(RequestBodies.readJsonObject(req, MAX_BODY_BYTES));
+        ResumeQa qa = ready();
+        if (!query.stream()) {
+            Json.send(res, Status.OK_200, answer(qa, query, null));
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        try (OutputStream out = res.outputStream()) {
+            try {
+                QueryResponse done = answer(qa, query, piece -> event(out, "token", Map.of("text", piece)));
+                event(out, "done", done);
+            } catch (RuntimeException e) {
+                event(out, "error", Map.of("success", false, "error", "rag_failed", "message", "answering failed: "
+                        + e.getClass().getSimpleName()));
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void queryLater(ServerRequest req, ServerResponse res) {
+        RagQuery query = parse(RequestBodies.readJsonObject(req, MAX_BODY_BYTES));
+        if (query.stream()) {
+            throw ApiException.unprocessable("field 'stream' cannot be used with /rag/query/async; poll the task instead");
+        }
+        ResumeQa qa = ready();
+        tasks.submit(req, res, "rag_query", "question queued; poll the Location for the answer",
+                () -> Json.tree(answer(qa, query, null)));
+    }
+
+    private ResumeQa ready() {
+        return rag.qa().orElseThrow(() -> rag.state() == LoadedRag.State.LOADING
+                ? new ApiException(Status.SERVICE_UNAVAILABLE_503, "rag_loading", rag.problem(), Map.of("Retry-After", "5"))
+                : ApiException.unavailable("rag_unavailable", rag.problem()));
+    }
+
+    private QueryResponse answer(ResumeQa qa, RagQuery query, Consumer<String> onToken) {
+        long start = System.nanoTime();
+        total.incrementAndGet();
+        Answer answer;
+        try {
+            answer = compute.call(() -> qa.answer(query.query(), query.options(), onToken));
+        } catch (InterruptedException e) {
+            throw new IllegalStateException("interrupted while answering", e);
+        } catch (Exception e) {
+            metrics.ragQuery("error", qa.generatorName().isPresent() && !query.extractive() ? Answer.GENERATIVE
+                    : Answer.EXTRACTIVE, (System.nanoTime() - start) / 1e9);
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        }
+        successful.incrementAndGet();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        metrics.ragQuery(answer.found() ? "success" : "not_found", answer.mode(), seconds);
+        metrics.ragStage("embedding", answer.timings().embeddingMs() / 1000);
+        metrics.ragStage("retrieval", answer.timings().retrievalMs() / 1000);
+        metrics.ragStage("answer", answer.timings().answerMs() / 1000);
+        Metadata metadata = !query.includeMetadata() ? null : new Metadata(total.get(), successful.get(), rate(),
+                answer.mode(), qa.generatorName().orElse(null), answer.retrieval().id(),
+                Map.of("embedding", round(answer.timings().embeddingMs()), "retrieval", round(answer.timings().retrievalMs()),
+                        "answer", round(answer.timings().answerMs())),
+                answer.promptTokens(), answer.outputTokens());
+        return new QueryResponse(true, answer.text(), null, seconds, query.query(), answer.found(), answer.sources(), metadata);
+    }
+
+    private double rate() {
+        long all = total.get();
+        return all == 0 ? 0 : successful.get() / (double) all;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+
+    private static void event(OutputStream out, String name, Object data) {
+        try {
+            out.write(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+            out.write(Json.bytes(data));
+            out.write("\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Checks a query body: types, lengths and characters. */
+    public static RagQuery parse(JsonNode body) {
+        JsonNode query = body.get("query");
+        if (query == null || query.isNull()) {
+            throw ApiException.unprocessable("field 'query' is required: the question to answer, 1 to "
+                    + MAX_QUERY_CHARS + " characters");
+        }
+        if (!query.isTextual()) {
+            throw ApiException.unprocessable("field 'query' must be a string, not " + kind(query));
+        }
+        String text = query.textValue();
+        if (text.isBlank()) {
+            throw ApiException.unprocessable("field 'query' is empty; ask a question");
+        }
+        int chars = text.codePointCount(0, text.length());
+        if (chars > MAX_QUERY_CHARS) {
+            throw ApiException.unprocessable("field 'query' has " + chars + " characters; the limit is " + MAX_QUERY_CHARS);
+        }
+        if (CONTROL.matcher(text).find()) {
+            throw ApiException.unprocessable("field 'query' contains control characters; send plain text");
+        }
+        return new RagQuery(text.strip(), bool(body, "include_metadata"), topK(body), bool(body, "stream"),
+                retrievalMode(body), answerMode(body));
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.unprocessable("field '" + field + "' must be true or false, not " + kind(node));
+        }
+        return node.booleanValue();
+    }
+
+    private static Integer topK(JsonNode body) {
+        JsonNode node = body.get("top_k");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < 1 || node.asLong() > MAX_TOP_K) {
+            throw ApiException.unprocessable("field 'top_k' must be a whole number from 1 to " + MAX_TOP_K);
+        }
+        return node.intValue();
+    }
+
+    private static RetrievalMode retrievalMode(JsonNode body) {
+        JsonNode node = body.get("retrieval_mode");
+        if (node == null || node.isNull()) {
+            return RetrievalMode.HYBRID;
+        }
+        return (node.isTextual() ? RetrievalMode.parse(node.textValue()) : java.util.Optional.<RetrievalMode>empty())
+                .orElseThrow(() -> ApiException.unprocessable("field 'retrieval_mode' must be hybrid, bm25 or vector"));
+    }
+
+    private static boolean answerMode(JsonNode body) {
+        JsonNode node = body.get("answer_mode");
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (node.isTextual() && (node.textValue().equals("auto") || node.textValue().equals("extractive"))) {
+            return node.textValue().equals("extractive");
+        }
+        throw ApiException.unprocessable("field 'answer_mode' must be auto or extractive");
+    }
+
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case STRING -> "a string";
+            default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
+        };
+    }
+}
