@@ -2,9 +2,13 @@
 # Builds what is needed and starts the server on http://localhost:8000 with embedded defaults.
 # Configuration comes from environment variables (see README.md), e.g. PORT=9000 scripts/run.sh.
 # SKIP_BUILD=1 starts the last build without running Maven.
+# MLflow: with MLFLOW_TRACKING_URI unset and python3 available, a local MLflow server is started on
+# 127.0.0.1 (store and artifacts in work/mlflow, UI at the printed address) and stopped with the
+# server; START_MLFLOW=0 skips that and runs with tracking off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
+source scripts/lib/mlflow.sh
 find_jdk
 
 jar=mlportfolio-server/target/mlportfolio-server.jar
@@ -13,5 +17,27 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
     echo "run.sh: building with $JAVA_HOME (tests skipped; scripts/test.sh runs them)" >&2
     mvn -q -B -ntp -DskipTests -pl mlportfolio-server -am package
 fi
+
+MLFLOW_PID=""
+if [ -z "${MLFLOW_TRACKING_URI:-}" ]; then
+    if [ "${START_MLFLOW:-1}" = 1 ] && command -v python3 >/dev/null 2>&1 && ensure_mlflow \
+            && MLFLOW_PORT="${MLFLOW_PORT:-$(port_free 5000 && echo 5000 || free_port)}" start_mlflow work/mlflow; then
+        export MLFLOW_TRACKING_URI="$MLFLOW_URI"
+    else
+        echo "run.sh: MLflow tracking is off (no MLFLOW_TRACKING_URI, and no local MLflow server started)" >&2
+    fi
+fi
+
+# Java runs as a child so the MLflow server can be stopped after it; signals are passed on so the
+# server still drains and flushes its tracking queue.
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" $JVM_FLAGS ${JAVA_OPTS:-} -jar "$jar" "$@"
+"$JAVA_HOME/bin/java" $JVM_FLAGS ${JAVA_OPTS:-} -jar "$jar" "$@" &
+java_pid=$!
+trap 'kill -TERM "$java_pid" 2>/dev/null || true' INT TERM
+status=0
+while :; do
+    wait "$java_pid" && status=0 || status=$?
+    kill -0 "$java_pid" 2>/dev/null || break
+done
+stop_mlflow
+exit "$status"

@@ -1,25 +1,31 @@
-# Shared by the scripts: creates .venv once and installs the pinned Python tools into it.
-# Source it, then call ensure_venv; afterwards $VENV_PYTHON runs the venv's Python.
+# Shared by the scripts: Python virtualenvs with pinned requirements, created once and refreshed
+# when the requirements file changes.
+#   install_venv DIR REQUIREMENTS   creates DIR (if missing) and installs REQUIREMENTS into it
+#   ensure_venv                     .venv with scripts/requirements-tools.txt; sets VENV_PYTHON
 
-ensure_venv() {
-    local root requirements stamp
-    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-    requirements="$root/scripts/requirements-tools.txt"
-    VENV_DIR="${VENV_DIR:-$root/.venv}"
-    VENV_PYTHON="$VENV_DIR/bin/python"
-    stamp="$VENV_DIR/.requirements-tools.sha256"
+install_venv() {
+    local venv="$1" requirements="$2" stamp
+    stamp="$venv/.$(basename "$requirements" .txt).sha256"
     if ! command -v python3 >/dev/null 2>&1; then
-        echo "this script needs python3 (3.10 or newer) to create $VENV_DIR" >&2
+        echo "python3 (3.10 or newer) is needed to create $venv" >&2
         return 1
     fi
-    if [ ! -x "$VENV_PYTHON" ]; then
-        echo "creating $VENV_DIR" >&2
-        python3 -m venv "$VENV_DIR"
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "creating $venv" >&2
+        python3 -m venv "$venv"
     fi
     if [ ! -f "$stamp" ] || ! sha256sum --quiet -c "$stamp" >/dev/null 2>&1; then
-        echo "installing $(basename "$requirements") into $VENV_DIR" >&2
-        "$VENV_PYTHON" -m pip install -q --disable-pip-version-check -r "$requirements"
+        echo "installing $(basename "$requirements") into $venv" >&2
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
         sha256sum "$requirements" > "$stamp"
     fi
+}
+
+ensure_venv() {
+    local root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+    VENV_DIR="${VENV_DIR:-$root/.venv}"
+    VENV_PYTHON="$VENV_DIR/bin/python"
+    install_venv "$VENV_DIR" "$root/scripts/requirements-tools.txt"
     export VENV_PYTHON
 }

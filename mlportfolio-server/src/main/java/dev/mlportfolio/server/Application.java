@@ -1,9 +1,9 @@
 package dev.mlportfolio.server;
 
+import dev.mlportfolio.core.tracking.AsyncTracker;
 import dev.mlportfolio.server.detection.DetectionService;
 import dev.mlportfolio.server.detection.LoadedDetector;
 import dev.mlportfolio.server.detection.ModelInfoService;
-import dev.mlportfolio.server.health.HealthContributor;
 import dev.mlportfolio.server.health.HealthService;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.ErrorMapping;
@@ -14,13 +14,14 @@ import dev.mlportfolio.server.rag.LoadedRag;
 import dev.mlportfolio.server.rag.RagService;
 import dev.mlportfolio.server.routes.ImageAnalyzer;
 import dev.mlportfolio.server.routes.ImageService;
-import dev.mlportfolio.server.routes.MlflowService;
 import dev.mlportfolio.server.routes.RootService;
 import dev.mlportfolio.server.tasks.InMemoryTaskStore;
 import dev.mlportfolio.server.tasks.TaskHealth;
 import dev.mlportfolio.server.tasks.TaskManager;
 import dev.mlportfolio.server.tasks.TaskService;
 import dev.mlportfolio.server.tasks.TaskStatus;
+import dev.mlportfolio.server.tracking.MlflowRunsService;
+import dev.mlportfolio.server.tracking.ServerTracking;
 import dev.mlportfolio.server.upload.ImageUploadReader;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,11 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Application implements AutoCloseable {
     /** Bodies over {@code MAX_FILE_SIZE} plus this are refused by Helidon before routing, as a last guard. */
     static final long HARD_LIMIT_MARGIN = 1024 * 1024;
-
-    static final String MLFLOW_OFF = "MLflow tracking is off: set MLFLOW_TRACKING_URI to an MLflow server, "
-            + "e.g. http://127.0.0.1:5000";
-    static final String MLFLOW_MISSING = "MLflow tracking is not available: this build does not include the MLflow "
-            + "client yet (MLFLOW_TRACKING_URI=%s is not used)";
+    static final Duration MIN_TRACKING_FLUSH = Duration.ofSeconds(2);
 
     private final ServerSettings settings;
     private final ServerMetrics metrics = new ServerMetrics();
@@ -49,9 +46,11 @@ public final class Application implements AutoCloseable {
     private final TaskManager tasks;
     private final LoadedDetector detector;
     private final LoadedRag rag;
+    private final ServerTracking tracking;
     private final Optional<ImageAnalyzer> imageAnalyzer;
     private final Clock clock;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile long drainStartedNanos;
 
     private Application(Builder builder) {
         this.settings = builder.settings;
@@ -59,8 +58,10 @@ public final class Application implements AutoCloseable {
         this.compute = new ComputeExecutor(settings.computeThreads());
         this.detector = builder.detector != null ? builder.detector : LoadedDetector.load(settings);
         this.rag = builder.rag != null ? builder.rag : LoadedRag.load(settings);
+        this.tracking = ServerTracking.start(settings, metrics, builder.trackerSettings);
+        tracking.registerModel(detector);
         this.imageAnalyzer = builder.imageAnalyzer != null ? Optional.of(builder.imageAnalyzer)
-                : detector.detector().map(d -> new DetectionService(d, metrics));
+                : detector.detector().map(d -> new DetectionService(d, metrics, tracking, detector.sha256()));
         TaskManager.Settings taskSettings = new TaskManager.Settings(settings.taskWorkers(), settings.taskQueueSize(),
                 settings.taskResultTtl(), builder.sweepInterval != null ? builder.sweepInterval
                         : clamp(settings.taskResultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)));
@@ -102,23 +103,22 @@ public final class Application implements AutoCloseable {
         ErrorMapping.register(routing);
 
         TaskService taskService = new TaskService(tasks);
-        String mlflowMessage = settings.mlflowTrackingUri().map(uri -> MLFLOW_MISSING.formatted(uri)).orElse(MLFLOW_OFF);
         HealthService health = new HealthService(List.of(
                 detector,
                 rag,
-                HealthContributor.unavailable("mlflow", mlflowMessage),
+                tracking,
                 new TaskHealth(tasks)), settings.environment(), this::ready, clock);
 
         ApiRoutes routes = new ApiRoutes(routing);
         new RootService(settings.environment()).routes(routes);
         health.routes(routes);
         new MetricsService(metrics).routes(routes);
-        new ModelInfoService(settings, detector).routes(routes);
+        new ModelInfoService(settings, detector, tracking).routes(routes);
         new ImageService(new ImageUploadReader(settings.maxFileSize(), metrics), imageAnalyzer, detector.problem(),
                 taskService, compute).routes(routes);
         taskService.routes(routes);
-        new RagService(rag, metrics, taskService, compute).routes(routes);
-        new MlflowService(mlflowMessage).routes(routes);
+        new RagService(rag, metrics, taskService, compute, tracking).routes(routes);
+        new MlflowRunsService(tracking).routes(routes);
         routes.finish();
     }
 
@@ -143,20 +143,31 @@ public final class Application implements AutoCloseable {
         return tasks;
     }
 
+    public ServerTracking tracking() {
+        return tracking;
+    }
+
     /**
      * Stops taking tasks and waits for accepted ones within the shutdown grace period.
      *
      * @return true when every accepted task finished in time
      */
     public boolean drain() {
-        draining.set(true);
+        if (!draining.getAndSet(true)) {
+            drainStartedNanos = System.nanoTime();
+        }
         return tasks.shutdown(settings.shutdownGracePeriod());
     }
 
-    /** Drains tasks, then releases the model. */
+    /**
+     * Drains tasks, writes the queued tracking runs in what is left of the grace period (at least
+     * {@link #MIN_TRACKING_FLUSH}, since finished tasks add runs too), then releases the models.
+     */
     @Override
     public void close() {
         drain();
+        Duration left = settings.shutdownGracePeriod().minusNanos(System.nanoTime() - drainStartedNanos);
+        tracking.close(left.compareTo(MIN_TRACKING_FLUSH) < 0 ? MIN_TRACKING_FLUSH : left);
         compute.close();
         detector.close();
         rag.close();
@@ -173,6 +184,7 @@ public final class Application implements AutoCloseable {
         private LoadedDetector detector;
         private LoadedRag rag;
         private Duration sweepInterval;
+        private AsyncTracker.Settings trackerSettings;
 
         private Builder(ServerSettings settings) {
             this.settings = settings;
@@ -204,6 +216,12 @@ public final class Application implements AutoCloseable {
         /** How often expired task records are swept; by default a quarter of the TTL, within 1 s to 1 min. */
         public Builder sweepInterval(Duration interval) {
             this.sweepInterval = interval;
+            return this;
+        }
+
+        /** Queue and retry settings of the MLflow writer (its queue size still comes from MLFLOW_QUEUE_SIZE). */
+        public Builder trackerSettings(AsyncTracker.Settings value) {
+            this.trackerSettings = value;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
+import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -49,7 +50,8 @@ public record ServerSettings(
         int taskWorkers,
         int taskQueueSize,
         Duration taskResultTtl,
-        Duration shutdownGracePeriod) {
+        Duration shutdownGracePeriod,
+        TrackingSettings tracking) {
 
     public static final List<String> ENVIRONMENTS = List.of("development", "test", "staging", "production");
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -117,10 +119,32 @@ public record ServerSettings(
                 v -> seconds(v, 1, 604_800));
         Duration grace = r.read("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20), "a whole number of seconds from 0 to 3600",
                 v -> seconds(v, 0, 3600));
+        TrackingSettings tracking = tracking(r);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
                 threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, maxFileSize,
-                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace);
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace, tracking);
+    }
+
+    private static TrackingSettings tracking(Reader r) {
+        String name = "a name of 1 to 500 characters";
+        String ragExperiment = r.read("MLFLOW_RAG_EXPERIMENT_NAME", TrackingSettings.DEFAULT_RAG_EXPERIMENT, name,
+                v -> v.length() <= 500 ? v : null);
+        String modelName = r.read("MLFLOW_REGISTERED_MODEL_NAME", TrackingSettings.DEFAULT_MODEL_NAME,
+                "a name of 1 to 256 characters without '/' or ':'", v -> v.length() <= 256 && !v.matches(".*[/:].*") ? v : null);
+        double sampleRate = r.read("MLFLOW_ARTIFACT_SAMPLE_RATE", 1.0,
+                "a number from 0 (no artifacts) to 1 (every prediction), e.g. 0.1", v -> doubleIn(v, 0.0, 1.0));
+        int queue = r.read("MLFLOW_QUEUE_SIZE", TrackingSettings.DEFAULT_QUEUE_SIZE, "a whole number from 1 to 1000000",
+                v -> intIn(v, 1, 1_000_000));
+        Duration timeout = r.read("MLFLOW_HTTP_REQUEST_TIMEOUT", Duration.ofSeconds(10),
+                "a whole number of seconds from 1 to 600", v -> seconds(v, 1, 600));
+        Optional<String> user = r.readOptional("MLFLOW_TRACKING_USERNAME", "a user name", v -> v);
+        Optional<String> password = r.readOptional("MLFLOW_TRACKING_PASSWORD", "a password", v -> v);
+        if (user.isPresent() != password.isPresent()) {
+            r.problem("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD go together: set both or neither");
+        }
+        Optional<String> token = r.readOptional("MLFLOW_TRACKING_TOKEN", "a token", v -> v);
+        return new TrackingSettings(ragExperiment, modelName, sampleRate, queue, timeout, user, password, token);
     }
 
     private static Integer intIn(String v, int min, int max) {
@@ -183,6 +207,10 @@ public record ServerSettings(
                 problems.add(name + "=\"" + printable(raw) + "\" is not valid: expected " + acceptedForm);
             }
             return Optional.ofNullable(value);
+        }
+
+        void problem(String message) {
+            problems.add(message);
         }
 
         void throwIfInvalid() {

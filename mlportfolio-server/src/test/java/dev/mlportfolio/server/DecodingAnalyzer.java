@@ -6,7 +6,6 @@ import dev.mlportfolio.server.upload.ImageUpload;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -32,13 +31,13 @@ final class DecodingAnalyzer implements ImageAnalyzer {
     }
 
     @Override
-    public Callable<Object> prepare(ImageUpload upload, Map<String, String> query) {
+    public Work prepare(ImageUpload upload, Map<String, String> query) {
         String mode = query.getOrDefault("mode", "decode");
         if (!mode.equals("decode") && !mode.equals("block") && !mode.equals("fail")) {
             throw ApiException.badRequest("invalid_parameter", "mode must be decode, block or fail");
         }
         CountDownLatch waitFor = gate;
-        return () -> {
+        return context -> {
             if (mode.equals("block") && !waitFor.await(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("test gate was never released");
             }

@@ -8,17 +8,19 @@ import dev.mlportfolio.core.image.InvalidImageException;
 import dev.mlportfolio.server.http.ApiException;
 import dev.mlportfolio.server.metrics.ServerMetrics;
 import dev.mlportfolio.server.routes.ImageAnalyzer;
+import dev.mlportfolio.server.tracking.RunContext;
+import dev.mlportfolio.server.tracking.ServerTracking;
 import dev.mlportfolio.server.upload.ImageUpload;
 import io.helidon.http.Status;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * What {@code /process-image} runs: checks the options and the image header at once (so bad input
  * gets its 4xx even on the async route), then decodes, detects, draws the overlay and builds the
- * answer, recording the prediction meters.
+ * answer, recording the prediction meters and handing a run to MLflow tracking.
  *
  * <p>Query options: {@code threshold} (0..1, default {@code CONFIDENCE_THRESHOLD}),
  * {@code return_image} (true/false, default true), {@code image_format} (jpeg/png, default jpeg).
@@ -29,10 +31,12 @@ public final class DetectionService implements ImageAnalyzer {
     private final CutlerDetector detector;
     private final OverlayRenderer overlay = new OverlayRenderer();
     private final ServerMetrics metrics;
+    private final PredictionRuns runs;
 
-    public DetectionService(CutlerDetector detector, ServerMetrics metrics) {
+    public DetectionService(CutlerDetector detector, ServerMetrics metrics, ServerTracking tracking, String modelSha256) {
         this.detector = detector;
         this.metrics = metrics;
+        this.runs = new PredictionRuns(tracking, modelSha256);
     }
 
     /** Options of one request, checked. */
@@ -40,34 +44,39 @@ public final class DetectionService implements ImageAnalyzer {
     }
 
     @Override
-    public Callable<Object> prepare(ImageUpload upload, Map<String, String> query) {
+    public Work prepare(ImageUpload upload, Map<String, String> query) {
         Options options = options(query);
         try {
             detector.decoder().inspect(upload.bytes());
         } catch (InvalidImageException e) {
             throw toApi(e);
         }
-        return () -> run(upload.bytes(), options);
+        return context -> run(upload, options, context);
     }
 
-    private Object run(byte[] bytes, Options options) {
+    private Object run(ImageUpload upload, Options options, RunContext context) {
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         boolean success = false;
-        try (DecodedImage image = detector.decoder().decode(bytes)) {
+        try (DecodedImage image = detector.decoder().decode(upload.bytes())) {
             double decodeMs = (System.nanoTime() - start) / 1e6;
             Detection found = detector.detect(image, options.threshold());
             long overlayStart = System.nanoTime();
-            String picture = options.returnImage()
-                    ? Base64.getEncoder().encodeToString(overlay.render(image, found.instances(), options.format()))
-                    : null;
+            byte[] picture = options.returnImage() ? overlay.render(image, found.instances(), options.format()) : null;
             double overlayMs = options.returnImage() ? (System.nanoTime() - overlayStart) / 1e6 : 0;
             recordStages(found, decodeMs, overlayMs);
             success = true;
-            return DetectionResponse.of(found, decodeMs, overlayMs, picture,
+            DetectionResponse response = DetectionResponse.of(found, decodeMs, overlayMs,
+                    picture == null ? null : Base64.getEncoder().encodeToString(picture),
                     options.returnImage() ? options.format().name().toLowerCase(Locale.ROOT) : null,
                     (System.nanoTime() - start) / 1e9);
+            runs.succeeded(context, upload, options, response, picture, startedAt);
+            return response;
         } catch (InvalidImageException e) {
             throw toApi(e);
+        } catch (RuntimeException e) {
+            runs.failed(context, upload, options, e, startedAt);
+            throw e;
         } finally {
             metrics.prediction(MODEL, success, (System.nanoTime() - start) / 1e9);
         }

@@ -1,10 +1,12 @@
 package dev.mlportfolio.server.detection;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mlportfolio.core.Version;
 import dev.mlportfolio.core.detect.ResizePlan;
 import dev.mlportfolio.server.ServerSettings;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
+import dev.mlportfolio.server.tracking.ServerTracking;
 import io.helidon.http.Status;
 
 /** {@code GET /model/info}: which detector is configured, whether it is loaded, and where it runs. */
@@ -18,18 +20,22 @@ public final class ModelInfoService {
     /**
      * @param executionProvider the provider the loaded session runs on; null while nothing is loaded
      * @param message           why the model is not loaded; null when it is
+     * @param registeredModel   its name and version in the MLflow model registry; absent when tracking is off
      */
     public record ModelInfo(String modelName, String modelPath, boolean loaded, String modelSha256,
                             String executionProvider, String requestedProvider, double confidenceThreshold,
-                            long maxImagePixels, InputSpec input, String version, String message) {
+                            long maxImagePixels, InputSpec input, String version, String message,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ServerTracking.RegistryInfo registeredModel) {
     }
 
     private final ServerSettings settings;
     private final LoadedDetector detector;
+    private final ServerTracking tracking;
 
-    public ModelInfoService(ServerSettings settings, LoadedDetector detector) {
+    public ModelInfoService(ServerSettings settings, LoadedDetector detector, ServerTracking tracking) {
         this.settings = settings;
         this.detector = detector;
+        this.tracking = tracking;
     }
 
     public void routes(ApiRoutes routes) {
@@ -40,6 +46,6 @@ public final class ModelInfoService {
         String provider = detector.detector().map(d -> d.executionProvider()).orElse(null);
         return new ModelInfo("CutLER", detector.modelPath().toString(), provider != null, detector.sha256(), provider,
                 settings.onnxProvider().id(), settings.confidenceThreshold(), settings.maxImagePixels(),
-                InputSpec.CUTLER, Version.current(), detector.problem());
+                InputSpec.CUTLER, Version.current(), detector.problem(), tracking.registryInfo());
     }
 }

@@ -13,6 +13,11 @@ import java.util.logging.StreamHandler;
 public final class LogSetup {
     /** The logger of the access log: one line per request. */
     public static final String ACCESS_LOGGER = "mlportfolio.access";
+    /*
+     * The MLflow Java client retries every 4xx three times and logs each retry as "Rate limit exceeded",
+     * even for a bad search filter. The tracker reports real failures itself, so only its errors are kept.
+     */
+    private static final Logger MLFLOW_CLIENT = Logger.getLogger("org.mlflow.tracking.MlflowHttpCaller");
 
     private LogSetup() {
     }
@@ -33,6 +38,7 @@ public final class LogSetup {
         Logger root = Logger.getLogger("");
         root.setLevel(level);
         root.addHandler(new StdoutHandler(System.out, json ? new JsonLogFormatter() : new TextLogFormatter(), level));
+        MLFLOW_CLIENT.setLevel(Level.SEVERE);
     }
 
     /** A handler that flushes every record, so lines are not held back in a buffer. */

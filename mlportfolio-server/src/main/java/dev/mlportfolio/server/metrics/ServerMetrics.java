@@ -109,6 +109,31 @@ public final class ServerMetrics {
             .classicOnly()
             .classicUpperBounds(TASK_SECONDS)
             .register(registry);
+    private final Counter mlflowRecords = Counter.builder()
+            .name("mlflow_records_total")
+            .help("Runs handed to the MLflow writer, by outcome (logged, rejected by the server)")
+            .labelNames("kind", "outcome")
+            .register(registry);
+    private final Counter mlflowDropped = Counter.builder()
+            .name("mlflow_records_dropped_total")
+            .help("Runs lost before reaching MLflow, by reason (queue_full, shutdown, closed)")
+            .labelNames("reason")
+            .register(registry);
+    private final Counter mlflowArtifactsDropped = Counter.builder()
+            .name("mlflow_artifacts_dropped_total")
+            .help("Run artifacts not uploaded, by reason (memory: the queue's byte budget; rejected by the server)")
+            .labelNames("reason")
+            .register(registry);
+    private final Counter mlflowFailures = Counter.builder()
+            .name("mlflow_write_failures_total")
+            .help("MLflow calls that failed and will be retried (server down, timeout, 5xx)")
+            .register(registry);
+    private final Histogram mlflowWriteDuration = Histogram.builder()
+            .name("mlflow_write_duration_seconds")
+            .help("Time from a run leaving the queue to being fully written, retries included")
+            .classicOnly()
+            .classicUpperBounds(RAG_SECONDS)
+            .register(registry);
 
     public ServerMetrics() {
         JvmMetrics.builder().register(registry);
@@ -163,6 +188,27 @@ public final class ServerMetrics {
     public void taskFinished(String kind, String status, double seconds) {
         tasksFinished.labelValues(kind, status).inc();
         taskDuration.labelValues(kind).observe(seconds);
+    }
+
+    public void mlflowLogged(String kind, double seconds) {
+        mlflowRecords.labelValues(kind, "logged").inc();
+        mlflowWriteDuration.observe(seconds);
+    }
+
+    public void mlflowRejected(String kind) {
+        mlflowRecords.labelValues(kind, "rejected").inc();
+    }
+
+    public void mlflowDropped(String reason, int runs) {
+        mlflowDropped.labelValues(reason).inc(runs);
+    }
+
+    public void mlflowArtifactsDropped(String reason, int artifacts) {
+        mlflowArtifactsDropped.labelValues(reason).inc(artifacts);
+    }
+
+    public void mlflowWriteFailed() {
+        mlflowFailures.inc();
     }
 
     /** Registers a gauge read at scrape time, e.g. the task queue depth. */

@@ -11,8 +11,11 @@ import dev.mlportfolio.server.http.ApiException;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
 import dev.mlportfolio.server.http.RequestBodies;
+import dev.mlportfolio.server.http.RequestId;
 import dev.mlportfolio.server.metrics.ServerMetrics;
 import dev.mlportfolio.server.tasks.TaskService;
+import dev.mlportfolio.server.tracking.RunContext;
+import dev.mlportfolio.server.tracking.ServerTracking;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,6 +24,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,14 +80,17 @@ public final class RagService {
     private final ServerMetrics metrics;
     private final TaskService tasks;
     private final ComputeExecutor compute;
+    private final RagRuns runs;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong successful = new AtomicLong();
 
-    public RagService(LoadedRag rag, ServerMetrics metrics, TaskService tasks, ComputeExecutor compute) {
+    public RagService(LoadedRag rag, ServerMetrics metrics, TaskService tasks, ComputeExecutor compute,
+                      ServerTracking tracking) {
         this.rag = rag;
         this.metrics = metrics;
         this.tasks = tasks;
         this.compute = compute;
+        this.runs = new RagRuns(tracking);
     }
 
     public void routes(ApiRoutes routes) {
@@ -119,7 +126,7 @@ public final class RagService {
         RagQuery query = parse(RequestBodies.readJsonObject(req, MAX_BODY_BYTES));
         ResumeQa qa = ready();
         if (!query.stream()) {
-            Json.send(res, Status.OK_200, answer(qa, query, null));
+            Json.send(res, Status.OK_200, answer(qa, query, null, RunContext.sync(RequestId.of(req))));
             return;
         }
         res.status(Status.OK_200);
@@ -127,7 +134,8 @@ public final class RagService {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         try (OutputStream out = res.outputStream()) {
             try {
-                QueryResponse done = answer(qa, query, piece -> event(out, "token", Map.of("text", piece)));
+                QueryResponse done = answer(qa, query, piece -> event(out, "token", Map.of("text", piece)),
+                        RunContext.stream(RequestId.of(req)));
                 event(out, "done", done);
             } catch (RuntimeException e) {
                 event(out, "error", Map.of("success", false, "error", "rag_failed", "message", "answering failed: "
@@ -145,8 +153,9 @@ public final class RagService {
             throw ApiException.unprocessable("field 'stream' cannot be used with /rag/query/async; poll the task instead");
         }
         ResumeQa qa = ready();
+        String requestId = RequestId.of(req);
         tasks.submit(req, res, "rag_query", "question queued; poll the Location for the answer",
-                () -> Json.tree(answer(qa, query, null)));
+                taskId -> () -> Json.tree(answer(qa, query, null, RunContext.async(requestId, taskId))));
     }
 
     private ResumeQa ready() {
@@ -155,15 +164,18 @@ public final class RagService {
                 : ApiException.unavailable("rag_unavailable", rag.problem()));
     }
 
-    private QueryResponse answer(ResumeQa qa, RagQuery query, Consumer<String> onToken) {
+    private QueryResponse answer(ResumeQa qa, RagQuery query, Consumer<String> onToken, RunContext context) {
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         total.incrementAndGet();
         Answer answer;
         try {
             answer = compute.call(() -> qa.answer(query.query(), query.options(), onToken));
         } catch (InterruptedException e) {
+            runs.failed(context, qa, query, e, startedAt);
             throw new IllegalStateException("interrupted while answering", e);
         } catch (Exception e) {
+            runs.failed(context, qa, query, e, startedAt);
             metrics.ragQuery("error", qa.generatorName().isPresent() && !query.extractive() ? Answer.GENERATIVE
                     : Answer.EXTRACTIVE, (System.nanoTime() - start) / 1e9);
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
@@ -174,6 +186,7 @@ public final class RagService {
         metrics.ragStage("embedding", answer.timings().embeddingMs() / 1000);
         metrics.ragStage("retrieval", answer.timings().retrievalMs() / 1000);
         metrics.ragStage("answer", answer.timings().answerMs() / 1000);
+        runs.answered(context, qa, query, answer, seconds, startedAt);
         Metadata metadata = !query.includeMetadata() ? null : new Metadata(total.get(), successful.get(), rate(),
                 answer.mode(), qa.generatorName().orElse(null), answer.retrieval().id(),
                 Map.of("embedding", round(answer.timings().embeddingMs()), "retrieval", round(answer.timings().retrievalMs()),

@@ -1,8 +1,8 @@
 package dev.mlportfolio.server.routes;
 
+import dev.mlportfolio.server.tracking.RunContext;
 import dev.mlportfolio.server.upload.ImageUpload;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * What the image endpoints run on an upload. Splitting {@link #prepare} from running lets a bad
@@ -17,5 +17,11 @@ public interface ImageAnalyzer {
      * @return work whose result is the JSON answer
      * @throws dev.mlportfolio.server.http.ApiException for options it does not take
      */
-    Callable<Object> prepare(ImageUpload upload, Map<String, String> query);
+    Work prepare(ImageUpload upload, Map<String, String> query);
+
+    /** Checked work, run once; the context says where it came from (for tracking tags). */
+    @FunctionalInterface
+    interface Work {
+        Object run(RunContext context) throws Exception;
+    }
 }

@@ -4,7 +4,9 @@ import dev.mlportfolio.server.ComputeExecutor;
 import dev.mlportfolio.server.http.ApiException;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
+import dev.mlportfolio.server.http.RequestId;
 import dev.mlportfolio.server.tasks.TaskService;
+import dev.mlportfolio.server.tracking.RunContext;
 import dev.mlportfolio.server.upload.ImageUpload;
 import dev.mlportfolio.server.upload.ImageUploadReader;
 import io.helidon.http.Status;
@@ -13,7 +15,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code POST /process-image} and {@code POST /process-image/async}. The upload is checked first
@@ -41,17 +42,19 @@ public final class ImageService {
     }
 
     private void processNow(ServerRequest req, ServerResponse res) throws Exception {
-        Callable<Object> work = prepare(req);
-        Json.send(res, Status.OK_200, compute.call(work));
+        ImageAnalyzer.Work work = prepare(req);
+        RunContext context = RunContext.sync(RequestId.of(req));
+        Json.send(res, Status.OK_200, compute.call(() -> work.run(context)));
     }
 
     private void processLater(ServerRequest req, ServerResponse res) {
-        Callable<Object> work = prepare(req);
+        ImageAnalyzer.Work work = prepare(req);
+        String requestId = RequestId.of(req);
         tasks.submit(req, res, "process_image", "image processing queued; poll the Location for the result",
-                () -> Json.tree(compute.call(work)));
+                taskId -> () -> Json.tree(compute.call(() -> work.run(RunContext.async(requestId, taskId)))));
     }
 
-    private Callable<Object> prepare(ServerRequest req) {
+    private ImageAnalyzer.Work prepare(ServerRequest req) {
         ImageUpload upload = uploads.read(req);
         ImageAnalyzer active = analyzer.orElseThrow(() -> ApiException.unavailable("model_unavailable", unavailableMessage));
         return active.prepare(upload, firstValues(req));

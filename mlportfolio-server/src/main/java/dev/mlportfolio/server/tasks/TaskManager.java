@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -94,6 +95,12 @@ public final class TaskManager implements AutoCloseable {
      * @throws TaskRejectedException when the queue is full or the manager is shutting down
      */
     public TaskRecord submit(String kind, String requestId, TaskWork work) throws TaskRejectedException {
+        return submitWithId(kind, requestId, taskId -> work);
+    }
+
+    /** Like {@link #submit}, for work that needs its own task id (e.g. to tag what it logs). */
+    public TaskRecord submitWithId(String kind, String requestId, Function<String, TaskWork> workForId)
+            throws TaskRejectedException {
         admission.lock();
         try {
             if (!accepting) {
@@ -110,7 +117,7 @@ public final class TaskManager implements AutoCloseable {
             TaskRecord record = TaskRecord.queued(UUID.randomUUID().toString(), kind, requestId, clock.instant());
             listener.submitted(kind, "accepted");
             store.put(record);
-            queue.add(new Job(record.taskId(), kind, work));
+            queue.add(new Job(record.taskId(), kind, workForId.apply(record.taskId())));
             return record;
         } finally {
             admission.unlock();

@@ -9,6 +9,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** {@code GET /task/{task_id}}, and the HTTP side of submitting a task (202, 429, 503). */
@@ -29,11 +30,11 @@ public final class TaskService {
         routes.get("/task/{task_id}", this::status);
     }
 
-    /** Submits work and answers 202 with the task id and a {@code Location}; 429 or 503 when it is not taken. */
-    public void submit(ServerRequest req, ServerResponse res, String kind, String message, TaskWork work) {
+    /** Submits work (made from its task id) and answers 202 with the task id and a {@code Location}; 429 or 503 when it is not taken. */
+    public void submit(ServerRequest req, ServerResponse res, String kind, String message, Function<String, TaskWork> workForId) {
         TaskRecord record;
         try {
-            record = tasks.submit(kind, RequestId.of(req), work);
+            record = tasks.submitWithId(kind, RequestId.of(req), workForId);
         } catch (TaskRejectedException e) {
             if (e.reason() == TaskRejectedException.Reason.QUEUE_FULL) {
                 throw new ApiException(Status.TOO_MANY_REQUESTS_429, "queue_full",

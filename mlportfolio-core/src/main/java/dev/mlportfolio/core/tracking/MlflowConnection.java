@@ -1,0 +1,70 @@
+package dev.mlportfolio.core.tracking;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where an MLflow tracking server is and how to sign in to it.
+ *
+ * @param username basic-auth user ({@code MLFLOW_TRACKING_USERNAME}); null for none
+ * @param password basic-auth password ({@code MLFLOW_TRACKING_PASSWORD})
+ * @param token    bearer token ({@code MLFLOW_TRACKING_TOKEN}), used when no username is set
+ * @param timeout  connect and read timeout of each call, so a hung server cannot stall the writer
+ */
+public record MlflowConnection(URI trackingUri, String username, String password, String token, Duration timeout) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public MlflowConnection {
+        Objects.requireNonNull(trackingUri, "trackingUri");
+        Objects.requireNonNull(timeout, "timeout");
+        String scheme = trackingUri.getScheme() == null ? "" : trackingUri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || trackingUri.getHost() == null) {
+            throw new IllegalArgumentException("an MLflow tracking URI must be an http(s) server address such as "
+                    + "http://127.0.0.1:5000, not '" + trackingUri + "' (the Java client cannot write to local "
+                    + "file or database stores)");
+        }
+        if ((username == null) != (password == null)) {
+            throw new IllegalArgumentException("set both MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or neither");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        String text = trackingUri.toString();
+        if (text.endsWith("/")) {
+            trackingUri = URI.create(text.substring(0, text.length() - 1));
+        }
+    }
+
+    public static MlflowConnection of(String trackingUri) {
+        return new MlflowConnection(URI.create(trackingUri.strip()), null, null, null, DEFAULT_TIMEOUT);
+    }
+
+    public MlflowConnection withBasicAuth(String user, String secret) {
+        return new MlflowConnection(trackingUri, user, secret, token, timeout);
+    }
+
+    public MlflowConnection withToken(String value) {
+        return new MlflowConnection(trackingUri, username, password, value, timeout);
+    }
+
+    public MlflowConnection withTimeout(Duration value) {
+        return new MlflowConnection(trackingUri, username, password, token, value);
+    }
+
+    /** The {@code Authorization} header value, or null. */
+    String authorization() {
+        if (username != null) {
+            return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return token != null ? "Bearer " + token : null;
+    }
+
+    @Override
+    public String toString() {
+        return "MlflowConnection[" + trackingUri + (username != null ? ", basic auth" : token != null ? ", token" : "")
+                + ", timeout " + timeout + "]";
+    }
+}

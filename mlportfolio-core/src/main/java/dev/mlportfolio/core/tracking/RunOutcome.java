@@ -1,0 +1,7 @@
+package dev.mlportfolio.core.tracking;
+
+/** How a logged run ended. */
+public enum RunOutcome {
+    FINISHED,
+    FAILED
+}

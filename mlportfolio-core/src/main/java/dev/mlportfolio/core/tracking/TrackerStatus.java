@@ -1,0 +1,26 @@
+package dev.mlportfolio.core.tracking;
+
+import java.time.Instant;
+
+/**
+ * What a tracker has done and how it is doing.
+ *
+ * @param backlog       runs waiting or being written
+ * @param artifactBytes bytes of artifacts waiting in the queue
+ * @param logged        runs written completely
+ * @param dropped       runs lost: pushed out of a full queue or left at shutdown
+ * @param rejected      runs the server refused (they are not retried)
+ * @param lastError     the last failure, or null
+ * @param lastSuccess   when the server last answered, or null if it never has
+ */
+public record TrackerStatus(State state, String location, int backlog, long artifactBytes, long logged, long dropped,
+                            long rejected, long artifactsDropped, String lastError, Instant lastSuccess) {
+    public enum State {
+        /** The server answers and the backlog is small. */
+        UP,
+        /** The server answers but runs are piling up. */
+        DEGRADED,
+        /** The last call failed; runs are kept and retried. */
+        DOWN
+    }
+}
