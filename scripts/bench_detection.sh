@@ -10,29 +10,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 source scripts/lib/bench.sh
-find_jdk
 DURATION=${DURATION:-20}
 PORT=${PORT:-18081}
-ensure_wrk
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-server,mlportfolio-examples -am package
-fi
-cp="mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*"
-work=$(mktemp -d)
-server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+bench_setup
 
 echo "== pipeline without session.run"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$cp" scripts/bench/PipelineBench.java "${ITERATIONS:-60}" "${WARMUP:-20}" 2>/dev/null
+"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java "${ITERATIONS:-60}" "${WARMUP:-20}" 2>/dev/null
 
 echo
 echo "== JPEG codecs alone, on the 1920x1080 photo-like picture"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$cp" scripts/bench/PipelineBench.java write-photo "$work/photo-like.jpg" 1920 1080 2>/dev/null
+"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-photo "$work/photo-like.jpg" 1920 1080 2>/dev/null
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$cp" scripts/bench/PipelineBench.java codecs "$work/photo-like.jpg" 2>/dev/null
+"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java codecs "$work/photo-like.jpg" 2>/dev/null
 if source scripts/lib/venv.sh && ensure_venv >/dev/null 2>&1; then
     "$VENV_PYTHON" scripts/compare_jpeg.py "$work/photo-like.jpg"
 fi
@@ -40,7 +31,7 @@ fi
 echo
 echo "== end to end: POST /process-image, test model, 1920x1080 JPEG of six shapes, ${DURATION}s per run"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$cp" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null
+"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null
 cat > "$work/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "image/jpeg"

@@ -7,21 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 source scripts/lib/bench.sh
-find_jdk
 DURATION=${DURATION:-20}
 PORT=${PORT:-18082}
-ensure_wrk
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-server,mlportfolio-examples -am package
-fi
-work=$(mktemp -d)
-server_pid=""
-trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
+bench_setup
 
 echo "== in process"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*" \
+"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" \
     scripts/bench/RagBench.java 2>/dev/null
 
 echo

@@ -27,3 +27,28 @@ wrk_report() {
         "$(echo "$result" | awk '$1 == "99%" {print $2}')" \
         "$(echo "$result" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')"
 }
+
+# Common start of a benchmark script: JDK, wrk, the server and examples jars (unless SKIP_BUILD=1),
+# a scratch folder. Sets BENCH_CP (the examples' class path, for the scripts/bench/*.java harnesses)
+# and work; a script that starts a server keeps its pid in server_pid, and bench_cleanup (run on
+# exit) stops it and removes work. Scripts with more to clean up wrap bench_cleanup in their own trap.
+bench_setup() {
+    find_jdk
+    ensure_wrk
+    if [ "${SKIP_BUILD:-0}" != 1 ]; then
+        require_maven
+        mvn -q -B -ntp -DskipTests -pl mlportfolio-server,mlportfolio-examples -am package
+    fi
+    BENCH_CP="mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*"
+    work=$(mktemp -d)
+    server_pid=""
+    trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+    if [ -n "${server_pid:-}" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}

@@ -47,6 +47,10 @@ find_jdk() {
     fi
     # Jlama needs the Vector API and native access; harmless for the rest.
     export JVM_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED"
+    # The MLflow client's shaded protobuf reads through sun.misc.Unsafe; allowed, JDK 24+ stays quiet.
+    if [ "$best_major" -ge 24 ]; then
+        JVM_FLAGS="$JVM_FLAGS --sun-misc-unsafe-memory-access=allow"
+    fi
 }
 
 require_maven() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.detect.ExecutionProvider;
+import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +142,12 @@ class ServerSettingsTest {
             "ONNX_THREADS|-2|a whole number from 0",
             "COMPUTE_THREADS|many|a whole number from 1 to 256",
             "RAG_MAX_GENERATIONS|17|a whole number from 1 to 16",
-            "RAG_MAX_NEW_TOKENS|8|a whole number from 16 to 4096"})
+            "RAG_MAX_NEW_TOKENS|8|a whole number from 16 to 4096",
+            "MLFLOW_ARTIFACT_SAMPLE_RATE|2|a number from 0 (no artifacts) to 1",
+            "MLFLOW_ARTIFACT_SAMPLE_RATE|10%|a number from 0 (no artifacts) to 1",
+            "MLFLOW_QUEUE_SIZE|0|a whole number from 1 to 1000000",
+            "MLFLOW_HTTP_REQUEST_TIMEOUT|10s|a whole number of seconds from 1 to 600",
+            "MLFLOW_REGISTERED_MODEL_NAME|models/cutler|without '/' or ':'"})
     void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ServerSettings.fromEnvironment(Map.of(variable, value)));
@@ -150,6 +156,35 @@ class ServerSettingsTest {
         assertTrue(message.startsWith(variable + "=\"" + value + "\" is not valid: expected "), message);
         assertTrue(message.contains(acceptedForm), message);
         assertFalse(message.contains("\n"), "one line");
+    }
+
+    @Test
+    void trackingSettingsHaveDefaultsAndAreRead() {
+        TrackingSettings defaults = ServerSettings.defaults().tracking();
+        assertEquals("resume_rag", defaults.ragExperimentName());
+        assertEquals("cutler", defaults.registeredModelName());
+        assertEquals(1.0, defaults.artifactSampleRate());
+        assertEquals(10_000, defaults.queueSize());
+        assertEquals(Duration.ofSeconds(10), defaults.timeout());
+
+        TrackingSettings s = ServerSettings.fromEnvironment(Map.of("MLFLOW_RAG_EXPERIMENT_NAME", "qa",
+                "MLFLOW_REGISTERED_MODEL_NAME", "segmenter", "MLFLOW_ARTIFACT_SAMPLE_RATE", "0.1",
+                "MLFLOW_QUEUE_SIZE", "50", "MLFLOW_HTTP_REQUEST_TIMEOUT", "3",
+                "MLFLOW_TRACKING_USERNAME", "u", "MLFLOW_TRACKING_PASSWORD", "p")).tracking();
+        assertEquals("qa", s.ragExperimentName());
+        assertEquals("segmenter", s.registeredModelName());
+        assertEquals(0.1, s.artifactSampleRate());
+        assertEquals(50, s.queueSize());
+        assertEquals(Duration.ofSeconds(3), s.timeout());
+        assertEquals(Optional.of("u"), s.username());
+        assertFalse(s.toString().contains("p]") || s.toString().contains("=p"), "the password is not printed: " + s);
+    }
+
+    @Test
+    void aTrackingUserWithoutPasswordIsRefused() {
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ServerSettings.fromEnvironment(Map.of("MLFLOW_TRACKING_USERNAME", "u")));
+        assertTrue(e.getMessage().contains("MLFLOW_TRACKING_PASSWORD"), e.getMessage());
     }
 
     @Test

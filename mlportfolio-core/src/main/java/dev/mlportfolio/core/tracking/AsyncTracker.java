@@ -124,7 +124,12 @@ public final class AsyncTracker implements Tracker {
         this.settings = settings;
         this.listener = listener;
         for (int i = 0; i < settings.writers(); i++) {
-            Thread writer = Thread.ofPlatform().name("tracking-writer-" + i).daemon().unstarted(this::runWriter);
+            // The first writer checks the server at once, so the state is known before anything is logged.
+            Runnable body = i == 0 ? () -> {
+                ping();
+                runWriter();
+            } : this::runWriter;
+            Thread writer = Thread.ofPlatform().name("tracking-writer-" + i).daemon().unstarted(body);
             writers.add(writer);
             writer.start();
         }

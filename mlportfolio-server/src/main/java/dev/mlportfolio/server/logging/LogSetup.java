@@ -13,11 +13,9 @@ import java.util.logging.StreamHandler;
 public final class LogSetup {
     /** The logger of the access log: one line per request. */
     public static final String ACCESS_LOGGER = "mlportfolio.access";
-    /*
-     * The MLflow Java client retries every 4xx three times and logs each retry as "Rate limit exceeded",
-     * even for a bad search filter. The tracker reports real failures itself, so only its errors are kept.
-     */
-    private static final Logger MLFLOW_CLIENT = Logger.getLogger("org.mlflow.tracking.MlflowHttpCaller");
+    // Held so its level is not lost when the logger is garbage collected. Not created in a static
+    // initialiser: that would start java.util.logging before installShutdownSafeManager() runs.
+    private static Logger mlflowClient;
 
     private LogSetup() {
     }
@@ -38,7 +36,10 @@ public final class LogSetup {
         Logger root = Logger.getLogger("");
         root.setLevel(level);
         root.addHandler(new StdoutHandler(System.out, json ? new JsonLogFormatter() : new TextLogFormatter(), level));
-        MLFLOW_CLIENT.setLevel(Level.SEVERE);
+        // The MLflow Java client retries every 4xx three times and logs each retry as "Rate limit exceeded",
+        // even for a bad search filter. The tracker reports real failures itself, so only errors are kept.
+        mlflowClient = Logger.getLogger("org.mlflow.tracking.MlflowHttpCaller");
+        mlflowClient.setLevel(Level.SEVERE);
     }
 
     /** A handler that flushes every record, so lines are not held back in a buffer. */

@@ -69,6 +69,8 @@ class ShutdownFlushTest {
             }
             String output = Files.readString(log);
             assertFalse(output.contains("were not written"), output);
+            assertTrue(output.contains("shutting down: draining tasks"), "the shutdown is logged: " + output);
+            assertTrue(output.lines().anyMatch(l -> l.contains("Main") && l.endsWith("stopped")), output);
             try (MlflowBackend reader = MlflowBackend.connect(MlflowConnection.of(mlflow.uri()))) {
                 List<TrackedRun> runs = reader.searchRuns(new RunSearch("cutler_model", "tags.request_id LIKE 'shutdown-%'",
                         List.of(), 100));
