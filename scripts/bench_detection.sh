@@ -32,13 +32,7 @@ echo
 echo "== end to end: POST /process-image, test model, 1920x1080 JPEG of six shapes, ${DURATION}s per run"
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null
-cat > "$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "image/jpeg"
-local f = assert(io.open(os.getenv("BENCH_IMAGE"), "rb"))
-wrk.body = f:read("*a")
-f:close()
-LUA
+write_image_post "$work/post.lua"
 # shellcheck disable=SC2086
 env PORT="$PORT" LOG_LEVEL=WARNING MODEL_PATH=models/test-cutler-colors.onnx \
     "$JAVA_HOME/bin/java" $JVM_FLAGS -jar mlportfolio-server/target/mlportfolio-server.jar >"$work/server.log" 2>&1 &

@@ -26,13 +26,7 @@ echo "== writer throughput into MLflow $("$MLFLOW_BIN" --version | awk '{print $
 
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null
-cat > "$work/image.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "image/jpeg"
-local f = assert(io.open(os.getenv("BENCH_IMAGE"), "rb"))
-wrk.body = f:read("*a")
-f:close()
-LUA
+write_image_post "$work/image.lua"
 cat > "$work/rag.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

@@ -52,3 +52,15 @@ bench_cleanup() {
     fi
     rm -rf "$work"
 }
+
+# A wrk script that POSTs the JPEG named by $BENCH_IMAGE as a raw image/jpeg body.
+#   write_image_post FILE
+write_image_post() {
+    cat > "$1" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "image/jpeg"
+local f = assert(io.open(os.getenv("BENCH_IMAGE"), "rb"))
+wrk.body = f:read("*a")
+f:close()
+LUA
+}
