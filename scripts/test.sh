@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of every module against a real MLflow server that it starts (and stops) on
-# 127.0.0.1. Extra arguments go to Maven, e.g. scripts/test.sh -pl mlportfolio-core.
-# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt).
+# 127.0.0.1, and real Prometheus and nginx binaries that the tests start themselves. Extra
+# arguments go to Maven, e.g. scripts/test.sh -pl mlportfolio-core.
+# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt) and,
+# as root, installs Debian's prometheus and nginx packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 source scripts/lib/mlflow.sh
+source scripts/lib/packages.sh
 find_jdk
 require_maven
 echo "test.sh: JDK $JAVA_HOME, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')" >&2
@@ -18,5 +21,12 @@ start_mlflow "$mlflow_dir"
 export MLPORTFOLIO_TEST_MLFLOW_URI="$MLFLOW_URI"
 export MLPORTFOLIO_MLFLOW_BIN="$MLFLOW_BIN"
 export MLPORTFOLIO_REQUIRE_MLFLOW=1
+
+# Real Prometheus and nginx for the observability and proxy tests.
+ensure_package prometheus prometheus
+ensure_package nginx nginx
+export MLPORTFOLIO_PROMETHEUS_BIN="$(command -v prometheus)"
+export MLPORTFOLIO_NGINX_BIN="$(command -v nginx)"
+export MLPORTFOLIO_REQUIRE_TOOLS=1
 
 mvn -B -ntp verify "$@"

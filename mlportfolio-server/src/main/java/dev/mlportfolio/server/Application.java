@@ -76,6 +76,8 @@ public final class Application implements AutoCloseable {
                 metrics.taskFinished(kind, status.id(), runTime.toNanos() / 1e9);
             }
         });
+        metrics.modelMemory(detector::memoryBytes);
+        metrics.modelMemory(rag::memoryBytes);
         metrics.gauge("task_queue_depth", "Async tasks waiting for a worker", tasks::queued);
         metrics.gauge("tasks_running", "Async tasks running now", tasks::running);
     }

@@ -58,6 +58,7 @@ public final class Main {
                     + " (see the log above)");
             return 1;
         }
+        app.metrics().listeningOn(server.port());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutting down: draining tasks for up to " + settings.shutdownGracePeriod().toSeconds() + " s");
             boolean drained = app.drain();

@@ -6,6 +6,7 @@ import dev.mlportfolio.core.detect.DetectorOptions;
 import dev.mlportfolio.server.ServerSettings;
 import dev.mlportfolio.server.health.ComponentHealth;
 import dev.mlportfolio.server.health.HealthContributor;
+import dev.mlportfolio.server.metrics.ResidentMemory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     private final String sha256;
     private final ComponentHealth health;
     private final String problem;
+    private volatile Map<String, Long> memoryBytes = Map.of();
 
     private LoadedDetector(CutlerDetector detector, Path modelPath, String sha256, ComponentHealth health, String problem) {
         this.detector = detector;
@@ -53,10 +55,13 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
         DetectorOptions options = options(settings);
         try {
             String sha = sha256(path);
-            CutlerDetector detector = CutlerDetector.open(options);
+            ResidentMemory.Measured<CutlerDetector> opened = ResidentMemory.whileLoading(() -> CutlerDetector.open(options));
+            CutlerDetector detector = opened.value();
             LOG.info("CutLER model loaded from " + path + " (sha256 " + sha.substring(0, 12) + "..., provider "
                     + detector.executionProvider() + ")");
-            return loaded(detector, path, sha);
+            LoadedDetector loaded = loaded(detector, path, sha);
+            opened.grownBytes().ifPresent(bytes -> loaded.memoryBytes = Map.of(DetectionService.MODEL, bytes));
+            return loaded;
         } catch (DetectorException | IOException e) {
             String message = "CutLER detection is down: the model at " + path + " did not load: " + e.getMessage();
             LOG.log(Level.WARNING, message, e);
@@ -101,6 +106,11 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     /** The model file's SHA-256, or null when nothing is loaded. */
     public String sha256() {
         return sha256;
+    }
+
+    /** Resident memory gained while loading, by model name; empty when it was not measured (opened by the caller). */
+    public Map<String, Long> memoryBytes() {
+        return memoryBytes;
     }
 
     /** Why there is no detector; null when there is one. */

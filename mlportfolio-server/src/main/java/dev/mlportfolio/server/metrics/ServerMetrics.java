@@ -10,7 +10,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * The server's Prometheus meters, in a registry of its own (so two servers in one JVM, as in tests,
@@ -38,10 +42,12 @@ public final class ServerMetrics {
             .classicOnly()
             .classicUpperBounds(HTTP_SECONDS)
             .register(registry);
-    private final Gauge activeConnections = Gauge.builder()
-            .name("active_connections")
+    private final Gauge requestsInFlight = Gauge.builder()
+            .name("http_requests_in_flight")
             .help("HTTP requests being handled right now")
             .register(registry);
+    private final List<Supplier<Map<String, Long>>> modelMemorySources = new CopyOnWriteArrayList<>();
+    private volatile int serverPort = -1;
     private final Counter fileUploads = Counter.builder()
             .name("file_uploads_total")
             .help("Uploaded files by detected type and outcome (accepted, too_large, unsupported, invalid)")
@@ -137,6 +143,38 @@ public final class ServerMetrics {
 
     public ServerMetrics() {
         JvmMetrics.builder().register(registry);
+        GaugeWithCallback.builder()
+                .name("model_memory_usage_bytes")
+                .help("Resident memory the process gained while loading each model (ONNX sessions, mapped weights)")
+                .labelNames("model_name")
+                .callback(callback -> modelMemorySources.forEach(source -> source.get()
+                        .forEach((model, bytes) -> callback.call(bytes, model))))
+                .register(registry);
+        gauge("active_connections", "Open TCP connections to the server, idle keep-alive ones included (counted from "
+                + "/proc/net/tcp; in-flight requests where that cannot be read)", this::activeConnections);
+    }
+
+    /** The port the server listens on, so open connections can be counted; set when it is known. */
+    public void listeningOn(int port) {
+        if (serverPort != port) {
+            serverPort = port;
+        }
+    }
+
+    private double activeConnections() {
+        int port = serverPort;
+        if (port > 0) {
+            java.util.OptionalInt open = OpenConnections.count(port);
+            if (open.isPresent()) {
+                return open.getAsInt();
+            }
+        }
+        return requestsInFlight.get();
+    }
+
+    /** Adds models whose memory is reported, by name; read at every scrape, so models loaded later appear then. */
+    public void modelMemory(Supplier<Map<String, Long>> source) {
+        modelMemorySources.add(source);
     }
 
     /** The registry, for meters other parts of the server add. */
@@ -145,11 +183,11 @@ public final class ServerMetrics {
     }
 
     public void requestStarted() {
-        activeConnections.inc();
+        requestsInFlight.inc();
     }
 
     public void requestFinished(String method, String endpoint, int status, double seconds) {
-        activeConnections.dec();
+        requestsInFlight.dec();
         httpRequests.labelValues(method, endpoint, Integer.toString(status)).inc();
         httpDuration.labelValues(method, endpoint).observe(seconds);
     }

@@ -7,6 +7,7 @@ import dev.mlportfolio.core.rag.document.SourceDocument;
 import dev.mlportfolio.server.ServerSettings;
 import dev.mlportfolio.server.health.ComponentHealth;
 import dev.mlportfolio.server.health.HealthContributor;
+import dev.mlportfolio.server.metrics.ResidentMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,9 +42,11 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private volatile double loadSeconds = -1;
     private volatile String problem;
+    private final Supplier<Map<String, Long>> memoryBytes;
 
     private LoadedRag(CompletableFuture<ResumeQa> loading, List<String> documents, Path resumePath, Path workingDir,
-                      String problem) {
+                      String problem, Supplier<Map<String, Long>> memoryBytes) {
+        this.memoryBytes = memoryBytes;
         this.loading = loading;
         this.documents = documents;
         this.resumePath = resumePath;
@@ -68,32 +72,42 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
             String message = "resume question answering is not available: no resume at " + resume.toAbsolutePath()
                     + " (RAG_RESUME_PATH)";
             LOG.info(message);
-            return new LoadedRag(CompletableFuture.completedFuture(null), List.of(), resume, settings.ragWorkingDir(), message);
+            return new LoadedRag(CompletableFuture.completedFuture(null), List.of(), resume, settings.ragWorkingDir(), message,
+                    Map::of);
         }
         List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Map<String, Long>> memoryBytes =
+                new java.util.concurrent.atomic.AtomicReference<>(Map.of());
         CompletableFuture<ResumeQa> future = new CompletableFuture<>();
         Thread.ofVirtual().name("rag-loader").start(() -> {
             try {
                 List<SourceDocument> documents = documents(settings);
                 documents.forEach(d -> names.add(d.id()));
                 ResumeQa.Builder builder = ResumeQa.builder().documents(documents).workingDir(settings.ragWorkingDir());
+                Map<String, Long> memory = new java.util.LinkedHashMap<>();
                 if (settings.ragModelPath().isPresent()) {
-                    builder.generator(JlamaGenerator.load(settings.ragModelPath().get(),
-                            settings.ragWorkingDir().resolve("jlama-kv"), settings.ragMaxNewTokens(),
-                            settings.ragMaxGenerations()));
+                    ResidentMemory.Measured<JlamaGenerator> generator = ResidentMemory.whileLoading(() ->
+                            JlamaGenerator.load(settings.ragModelPath().get(), settings.ragWorkingDir().resolve("jlama-kv"),
+                                    settings.ragMaxNewTokens(), settings.ragMaxGenerations()));
+                    builder.generator(generator.value());
+                    generator.grownBytes().ifPresent(bytes -> memory.put("jlama", bytes));
                 }
-                future.complete(builder.build());
+                // The embedding model, with the index it builds or opens.
+                ResidentMemory.Measured<ResumeQa> built = ResidentMemory.whileLoading(builder::build);
+                built.grownBytes().ifPresent(bytes -> memory.put("rag", bytes));
+                memoryBytes.set(Map.copyOf(memory));
+                future.complete(built.value());
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
         });
-        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null);
+        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get);
     }
 
     /** Wraps a pipeline built by the caller (tests, embedding applications). */
     public static LoadedRag of(ResumeQa qa, Path resumePath, Path workingDir) {
         return new LoadedRag(CompletableFuture.completedFuture(qa), List.of(resumePath.getFileName().toString()), resumePath,
-                workingDir, null);
+                workingDir, null, Map::of);
     }
 
     private static List<SourceDocument> documents(ServerSettings settings) throws IOException {
@@ -103,6 +117,11 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
             documents.addAll(DocumentLoader.loadFolder(settings.ragDocumentsDir().get()));
         }
         return documents;
+    }
+
+    /** Resident memory gained while loading, by model ({@code rag}: embedder and index; {@code jlama}); empty until loaded. */
+    public Map<String, Long> memoryBytes() {
+        return memoryBytes.get();
     }
 
     public State state() {

@@ -1,0 +1,87 @@
+package dev.mlportfolio.server.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the real Prometheus and nginx the deploy tests run ({@code scripts/test.sh} installs them
+ * and sets {@code MLPORTFOLIO_PROMETHEUS_BIN} / {@code MLPORTFOLIO_NGINX_BIN}); skips the test
+ * with a message when one is missing, or fails it when {@code MLPORTFOLIO_REQUIRE_TOOLS=1}.
+ */
+final class Tools {
+    static final Path ROOT = Path.of(System.getProperty("mlportfolio.root", "..")).toAbsolutePath().normalize();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private Tools() {
+    }
+
+    static Path binary(String envVariable, String... candidates) {
+        Optional<Path> found = Optional.ofNullable(System.getenv(envVariable)).map(Path::of)
+                .or(() -> List.of(candidates).stream().map(Path::of).filter(Files::isExecutable).findFirst())
+                .filter(Files::isExecutable);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String message = "no " + String.join(" or ", candidates) + ": run scripts/test.sh (it installs Debian's package), "
+                + "or set " + envVariable;
+        if ("1".equals(System.getenv("MLPORTFOLIO_REQUIRE_TOOLS"))) {
+            Assertions.fail(message);
+        }
+        System.err.println("SKIPPED: " + message);
+        Assumptions.abort(message);
+        throw new AssertionError("unreachable");
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Stops a process and waits for it. */
+    static void stop(Process process) {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(15).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
