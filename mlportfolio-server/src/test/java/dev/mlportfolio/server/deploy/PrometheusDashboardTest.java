@@ -35,6 +35,14 @@ import org.junit.jupiter.api.Test;
 class PrometheusDashboardTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
     private static final Path CONFIG = Tools.ROOT.resolve("deploy/prometheus/prometheus.yml");
+    private static final String DNS_TARGETS = """
+                dns_sd_configs:
+                  - names:
+                      - mlportfolio
+                    type: A
+                    port: 8000
+                    refresh_interval: 30s
+            """;
     private static final Path DASHBOARD = Tools.ROOT.resolve("deploy/grafana/dashboards/mlportfolio.json");
     private static Application app;
     private static WebServer server;
@@ -57,11 +65,12 @@ class PrometheusDashboardTest {
         app.metrics().listeningOn(server.port());
         base = "http://127.0.0.1:" + server.port();
 
-        // The shipped file, pointed at this server and scraping every second.
-        String config = Files.readString(CONFIG)
-                .replace("mlportfolio:8000", "127.0.0.1:" + server.port())
+        // The shipped file, pointed at this server instead of the compose service, scraping every second.
+        String shipped = Files.readString(CONFIG);
+        String config = shipped
+                .replace(DNS_TARGETS, "    static_configs:\n      - targets:\n          - 127.0.0.1:" + server.port() + "\n")
                 .replace("scrape_interval: 15s", "scrape_interval: 1s");
-        assertTrue(config.contains("127.0.0.1:" + server.port()), "the config names the mlportfolio:8000 target");
+        assertTrue(shipped.contains(DNS_TARGETS), "the config finds the servers by the compose service name");
         Path configFile = Files.writeString(dir.resolve("prometheus.yml"), config);
         int port = Tools.freePort();
         prometheusUrl = "http://127.0.0.1:" + port;
