@@ -137,6 +137,18 @@ class NginxProxyTest {
 
     @Test
     @Order(3)
+    void jsonAnswersAreCompressedForClientsThatAskForIt() throws Exception {
+        HttpResponse<byte[]> res = Tools.HTTP.send(HttpRequest.newBuilder(URI.create(proxy + "/health"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, res.statusCode());
+        assertEquals("gzip", res.headers().firstValue("Content-Encoding").orElse(null));
+        String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(res.body()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(Json.MAPPER.readTree(body).has("services"), body);
+    }
+
+    @Test
+    @Order(3)
     void theRequestIdPassesThroughBothWays() throws Exception {
         HttpResponse<String> res = Tools.HTTP.send(HttpRequest.newBuilder(URI.create(proxy + "/health/live"))
                 .header("X-Request-Id", "through-nginx-1").build(), HttpResponse.BodyHandlers.ofString());
