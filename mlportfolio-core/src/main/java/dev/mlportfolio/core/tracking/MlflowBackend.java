@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,11 +77,8 @@ public final class MlflowBackend implements TrackingBackend {
 
     @Override
     public void ping() {
-        HttpRequest request = authorized(HttpRequest.newBuilder(URI.create(location() + "/health")))
-                .timeout(connection.timeout())
-                .GET()
-                .build();
-        send("answer /health", request, HttpResponse.BodyHandlers.discarding());
+        send("answer /health", request(URI.create(location() + "/health"), connection.timeout()).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     @Override
@@ -149,12 +147,8 @@ public final class MlflowBackend implements TrackingBackend {
 
     @Override
     public void uploadArtifact(StartedRun run, RunArtifact artifact) {
-        HttpRequest request = authorized(HttpRequest.newBuilder(artifactUrl(run.artifactUri(), artifact.path())))
-                .timeout(connection.timeout())
-                .header("Content-Type", artifact.contentType())
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(artifact.content()))
-                .build();
-        send("upload artifact " + artifact.path(), request, HttpResponse.BodyHandlers.discarding());
+        put("upload artifact " + artifact.path(), artifactUrl(run.artifactUri(), artifact.path()), artifact.contentType(),
+                HttpRequest.BodyPublishers.ofByteArray(artifact.content()), connection.timeout());
     }
 
     @Override
@@ -190,16 +184,17 @@ public final class MlflowBackend implements TrackingBackend {
         }
         String experimentId = experimentId(model.experiment(), true).orElseThrow();
         String fileName = model.file().getFileName().toString();
+        long bytes = size(model);
         RunRecord record = RunRecord.builder(model.experiment(), "register-" + model.name() + "-" + model.sha256().substring(0, 12))
                 .param("model_name", model.name())
                 .param("model_file", fileName)
                 .param("model_sha256", model.sha256())
-                .param("model_size_bytes", size(model))
+                .param("model_size_bytes", bytes)
                 .tag("mlportfolio.kind", "model_registration")
                 .build();
         StartedRun run = startRun(experimentId, record);
         logData(run, record);
-        uploadFile(run, "model/" + RunArtifact.checkPath(safeName(fileName)), model);
+        uploadFile(run, "model/" + RunArtifact.checkPath(safeName(fileName)), model, bytes);
         finishRun(run, record);
 
         ObjectNode body = JSON.createObjectNode()
@@ -221,10 +216,7 @@ public final class MlflowBackend implements TrackingBackend {
     @Override
     public byte[] downloadArtifact(String runId, String path) {
         String artifactUri = call("look up run " + runId, () -> client.getRun(runId)).getInfo().getArtifactUri();
-        HttpRequest request = authorized(HttpRequest.newBuilder(artifactUrl(artifactUri, RunArtifact.checkPath(path))))
-                .timeout(connection.timeout())
-                .GET()
-                .build();
+        HttpRequest request = request(artifactUrl(artifactUri, RunArtifact.checkPath(path)), connection.timeout()).GET().build();
         return send("download artifact " + path, request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -273,19 +265,16 @@ public final class MlflowBackend implements TrackingBackend {
         }
     }
 
-    private void uploadFile(StartedRun run, String path, ModelRegistration model) {
-        HttpRequest request;
+    private void uploadFile(StartedRun run, String path, ModelRegistration model, long bytes) {
+        HttpRequest.BodyPublisher body;
         try {
-            request = authorized(HttpRequest.newBuilder(artifactUrl(run.artifactUri(), path)))
-                    // A large model file gets a second more per MiB on top of the call timeout.
-                    .timeout(connection.timeout().plusSeconds(Files.size(model.file()) >> 20))
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(model.file()))
-                    .build();
+            body = HttpRequest.BodyPublishers.ofFile(model.file());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read model file " + model.file(), e);
         }
-        send("upload model file", request, HttpResponse.BodyHandlers.discarding());
+        // A large model file gets a second more per MiB on top of the call timeout.
+        put("upload model file", artifactUrl(run.artifactUri(), path), "application/octet-stream", body,
+                connection.timeout().plusSeconds(bytes >> 20));
     }
 
     private static long size(ModelRegistration model) {
@@ -314,9 +303,16 @@ public final class MlflowBackend implements TrackingBackend {
         return URI.create(base + ARTIFACTS_API + rootPath + path);
     }
 
-    private HttpRequest.Builder authorized(HttpRequest.Builder builder) {
+    /** A request to the tracking server, signed in the same way as the client's calls. */
+    private HttpRequest.Builder request(URI url, Duration timeout) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url).timeout(timeout);
         String authorization = connection.authorization();
         return authorization == null ? builder : builder.header("Authorization", authorization);
+    }
+
+    private void put(String what, URI url, String contentType, HttpRequest.BodyPublisher body, Duration timeout) {
+        send(what, request(url, timeout).header("Content-Type", contentType).PUT(body).build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     private <T> T send(String what, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
