@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
-import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.server.http.Json;
-import dev.mlportfolio.server.rag.LoadedRag;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
@@ -21,8 +18,6 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The RAG routes on the sample resume, extractive (no language model configured). */
 @ServerTest
 class RagRoutesTest {
-    private static final Path RESUME = Path.of("../data/resume.md");
     private static Application app;
     private final Http1Client client;
 
@@ -45,13 +39,7 @@ class RagRoutesTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        try {
-            Path work = Files.createTempDirectory("rag-routes");
-            ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(RESUME))).workingDir(work).build();
-            app = Application.builder(TestSupport.settings()).rag(LoadedRag.of(qa, RESUME, work)).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        app = Application.builder(TestSupport.settings()).rag(TestSupport.sampleRag()).build();
         app.configure(server);
     }
 

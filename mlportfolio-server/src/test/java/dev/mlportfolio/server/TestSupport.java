@@ -1,7 +1,10 @@
 package dev.mlportfolio.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.core.rag.ResumeQa;
+import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.server.http.Json;
+import dev.mlportfolio.server.rag.LoadedRag;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.awt.image.BufferedImage;
@@ -9,7 +12,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -31,6 +37,18 @@ public final class TestSupport {
             env.put(keyValues[i], keyValues[i + 1]);
         }
         return ServerSettings.fromEnvironment(env);
+    }
+
+    /** The resume Q&A pipeline on the sample resume, extractive, with its index in a new temporary folder. */
+    public static LoadedRag sampleRag() {
+        Path resume = Path.of("../data/resume.md");
+        try {
+            Path work = Files.createTempDirectory("rag-test");
+            ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(resume))).workingDir(work).build();
+            return LoadedRag.of(qa, resume, work);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static JsonNode json(HttpClientResponse res) {

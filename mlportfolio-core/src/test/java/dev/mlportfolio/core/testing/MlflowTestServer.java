@@ -2,7 +2,6 @@ package dev.mlportfolio.core.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code mlflow server} for tests: SQLite store, proxied artifacts, 127.0.0.1, a free port.
@@ -60,7 +56,7 @@ public final class MlflowTestServer implements AutoCloseable {
 
     /** Starts a server of the caller's own under {@code dir}; skips or fails the test when MLflow is missing. */
     public static MlflowTestServer start(Path dir) {
-        MlflowTestServer server = new MlflowTestServer(executable(), dir, freePort());
+        MlflowTestServer server = new MlflowTestServer(executable(), dir, LocalPorts.free());
         server.start();
         return server;
     }
@@ -152,29 +148,10 @@ public final class MlflowTestServer implements AutoCloseable {
     }
 
     static Path executable() {
-        Optional<Path> found = Optional.ofNullable(System.getenv("MLPORTFOLIO_MLFLOW_BIN")).map(Path::of)
-                .or(() -> Optional.ofNullable(System.getProperty("mlportfolio.root"))
-                        .map(root -> Path.of(root, ".venv-mlflow", "bin", "mlflow")))
-                .filter(Files::isExecutable);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        String message = "no MLflow server available: run scripts/test.sh (it installs MLflow into .venv-mlflow "
-                + "and starts a server), or set MLPORTFOLIO_MLFLOW_BIN to an `mlflow` executable";
-        if ("1".equals(System.getenv("MLPORTFOLIO_REQUIRE_MLFLOW"))) {
-            Assertions.fail(message);
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path venv = Path.of(System.getProperty("mlportfolio.root", ".."), ".venv-mlflow", "bin", "mlflow");
+        return ExternalTool.find("MLPORTFOLIO_MLFLOW_BIN", "MLPORTFOLIO_REQUIRE_MLFLOW",
+                "no MLflow server available: run scripts/test.sh (it installs MLflow into .venv-mlflow and starts "
+                        + "a server)", venv);
     }
 
     private static void sleep(long ms) {

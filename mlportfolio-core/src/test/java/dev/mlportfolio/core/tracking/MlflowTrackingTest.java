@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -212,7 +213,7 @@ class MlflowTrackingTest {
             }
         };
         // Nothing listens on this port: every write fails and is retried, so the queue only fills.
-        String nowhere = "http://127.0.0.1:" + closedPort();
+        String nowhere = "http://127.0.0.1:" + LocalPorts.free();
         AsyncTracker tracker = tracker(nowhere, fastRetries().withQueueCapacity(5).withWriters(1), listener);
         for (int i = 0; i < 12; i++) {
             tracker.log(RunRecord.builder("x", "run-" + i).build());
@@ -230,7 +231,7 @@ class MlflowTrackingTest {
 
     @Test
     void theArtifactByteBudgetStripsArtifactsButKeepsRuns() {
-        String nowhere = "http://127.0.0.1:" + closedPort();
+        String nowhere = "http://127.0.0.1:" + LocalPorts.free();
         AsyncTracker tracker = tracker(nowhere, fastRetries().withMaxArtifactBytes(2_500).withWriters(1),
                 AsyncTracker.Listener.NONE);
         // The one writer may hold one run; the other five wait, 5,000 bytes against a 2,500 budget.
@@ -280,14 +281,6 @@ class MlflowTrackingTest {
                     b.artifactUrl("mlflow-artifacts://other:7000/3/abc/artifacts", "y.json").toString());
             TrackingException s3 = assertThrows(TrackingException.class, () -> b.artifactUrl("s3://bucket/3/abc", "y.json"));
             assertEquals(TrackingException.Kind.REJECTED, s3.kind());
-        }
-    }
-
-    private static int closedPort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mlportfolio.server.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlportfolio.core.testing.LocalPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.TestSupport;
@@ -53,7 +54,7 @@ class NginxProxyTest {
         dir = Files.createTempDirectory("nginx-test");
         // Workers run as an unprivileged user when the master is root: let them write their buffers.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int port = Tools.freePort();
+        int port = LocalPorts.free();
         proxy = "http://127.0.0.1:" + port;
         String shipped = Files.readString(CONFIG);
         assertTrue(shipped.contains(UPSTREAM) && shipped.contains("listen 80;") && shipped.contains("user nginx;\n"),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlportfolio.core.testing.LocalPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
@@ -72,7 +73,7 @@ class PrometheusDashboardTest {
                 .replace("scrape_interval: 15s", "scrape_interval: 1s");
         assertTrue(shipped.contains(DNS_TARGETS), "the config finds the servers by the compose service name");
         Path configFile = Files.writeString(dir.resolve("prometheus.yml"), config);
-        int port = Tools.freePort();
+        int port = LocalPorts.free();
         prometheusUrl = "http://127.0.0.1:" + port;
         prometheus = new ProcessBuilder(binary.toString(), "--config.file=" + configFile,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")

@@ -1,21 +1,15 @@
 package dev.mlportfolio.server.deploy;
 
+import dev.mlportfolio.core.testing.ExternalTool;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import java.util.stream.Stream;
 
 /**
  * Finds the real Prometheus and nginx the deploy tests run ({@code scripts/test.sh} installs them
@@ -31,28 +25,9 @@ final class Tools {
     }
 
     static Path binary(String envVariable, String... candidates) {
-        Optional<Path> found = Optional.ofNullable(System.getenv(envVariable)).map(Path::of)
-                .or(() -> List.of(candidates).stream().map(Path::of).filter(Files::isExecutable).findFirst())
-                .filter(Files::isExecutable);
-        if (found.isPresent()) {
-            return found.get();
-        }
-        String message = "no " + String.join(" or ", candidates) + ": run scripts/test.sh (it installs Debian's package), "
-                + "or set " + envVariable;
-        if ("1".equals(System.getenv("MLPORTFOLIO_REQUIRE_TOOLS"))) {
-            Assertions.fail(message);
-        }
-        System.err.println("SKIPPED: " + message);
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable");
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ExternalTool.find(envVariable, "MLPORTFOLIO_REQUIRE_TOOLS", "no " + String.join(" or ", candidates)
+                + ": run scripts/test.sh (as root it installs Debian's package)",
+                Stream.of(candidates).map(Path::of).toArray(Path[]::new));
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {

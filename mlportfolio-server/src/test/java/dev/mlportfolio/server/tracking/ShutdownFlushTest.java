@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
 import dev.mlportfolio.core.tracking.MlflowBackend;
@@ -11,17 +12,13 @@ import dev.mlportfolio.core.tracking.MlflowConnection;
 import dev.mlportfolio.core.tracking.RunSearch;
 import dev.mlportfolio.core.tracking.TrackedRun;
 import dev.mlportfolio.server.Main;
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ class ShutdownFlushTest {
     void queuedRunsAreWrittenOnShutdown(@TempDir Path dir) throws Exception {
         try (MlflowTestServer mlflow = MlflowTestServer.start(dir.resolve("mlflow"))) {
             mlflow.stop();
-            int port = freePort();
+            int port = LocalPorts.free();
             Path log = dir.resolve("server.log");
             ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName())
@@ -94,11 +91,5 @@ class ShutdownFlushTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the server did not get ready:\n" + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -57,7 +57,7 @@ class TrackingOutageTest {
                 "MLFLOW_TRACKING_URI", mlflow.uri(), "MLFLOW_HTTP_REQUEST_TIMEOUT", "5");
         app = Application.builder(settings)
                 .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
-                .rag(TrackingRoutesTest.rag())
+                .rag(TestSupport.sampleRag())
                 .trackerSettings(AsyncTracker.Settings.defaults().withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)))
                 .build();
         app.configure(server);

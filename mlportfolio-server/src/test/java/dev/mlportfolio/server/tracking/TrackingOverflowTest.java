@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.detect.CutlerDetector;
+import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.Scenes;
 import dev.mlportfolio.core.tracking.AsyncTracker;
 import dev.mlportfolio.core.tracking.TrackerStatus;
@@ -19,10 +20,6 @@ import io.helidon.webclient.http1.Http1ClientResponse;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,12 +40,7 @@ class TrackingOverflowTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int closedPort = LocalPorts.free();
         ServerSettings settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(),
                 "MLFLOW_TRACKING_URI", "http://127.0.0.1:" + closedPort, "MLFLOW_QUEUE_SIZE", Integer.toString(QUEUE),
                 "SHUTDOWN_GRACE_PERIOD", "1");

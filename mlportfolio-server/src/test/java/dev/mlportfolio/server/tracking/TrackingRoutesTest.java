@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.detect.CutlerDetector;
-import dev.mlportfolio.core.rag.ResumeQa;
-import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
 import dev.mlportfolio.core.tracking.MlflowBackend;
@@ -21,7 +19,6 @@ import dev.mlportfolio.server.ServerSettings;
 import dev.mlportfolio.server.TestSupport;
 import dev.mlportfolio.server.detection.LoadedDetector;
 import dev.mlportfolio.server.http.Json;
-import dev.mlportfolio.server.rag.LoadedRag;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
@@ -30,7 +27,6 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +40,6 @@ import org.junit.jupiter.api.Test;
 @ServerTest
 class TrackingRoutesTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
-    private static final Path RESUME = Path.of("../data/resume.md");
     private static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
     private static final String EXPERIMENT = "predictions-" + SUFFIX;
     private static final String RAG_EXPERIMENT = "rag-" + SUFFIX;
@@ -67,19 +62,9 @@ class TrackingRoutesTest {
                 "MLFLOW_REGISTERED_MODEL_NAME", MODEL_NAME);
         app = Application.builder(settings)
                 .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
-                .rag(rag())
+                .rag(TestSupport.sampleRag())
                 .build();
         app.configure(server);
-    }
-
-    static LoadedRag rag() {
-        try {
-            Path work = Files.createTempDirectory("rag-tracking");
-            ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(RESUME))).workingDir(work).build();
-            return LoadedRag.of(qa, RESUME, work);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @AfterAll
