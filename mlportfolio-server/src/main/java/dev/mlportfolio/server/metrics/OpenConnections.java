@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * Counts the established TCP connections on the server's port by reading the kernel's socket
@@ -15,6 +16,7 @@ import java.util.OptionalInt;
 final class OpenConnections {
     private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
     private static final String ESTABLISHED = "01";
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private OpenConnections() {
     }
@@ -39,7 +41,7 @@ final class OpenConnections {
     static int count(List<String> lines, int localPort) {
         int count = 0;
         for (int i = 1; i < lines.size(); i++) {
-            String[] fields = lines.get(i).trim().split("\\s+");
+            String[] fields = WHITESPACE.split(lines.get(i).trim());
             if (fields.length < 4 || !fields[3].equals(ESTABLISHED)) {
                 continue;
             }

@@ -103,10 +103,10 @@ class ComposeFilesTest {
         JsonNode datasource = YAML.readTree(DEPLOY.resolve("grafana/provisioning/datasources/prometheus.yml").toFile())
                 .path("datasources").get(0);
         assertEquals("http://prometheus:9090", datasource.path("url").asText());
-        assertTrue(Files.readString(DEPLOY.resolve("grafana/dashboards/mlportfolio.json"))
-                .contains("\"uid\" : \"" + datasource.path("uid").asText() + "\"")
-                || Files.readString(DEPLOY.resolve("grafana/dashboards/mlportfolio.json"))
-                .contains("\"uid\": \"" + datasource.path("uid").asText() + "\""), "the dashboard uses the provisioned data source");
+        for (JsonNode panel : YAML.readTree(DEPLOY.resolve("grafana/dashboards/mlportfolio.json").toFile()).path("panels")) {
+            assertEquals(datasource.path("uid").asText(), panel.path("datasource").path("uid").asText(),
+                    "the dashboard uses the provisioned data source");
+        }
     }
 
     private static List<String> copySources(Path dockerfile) throws IOException {

@@ -27,6 +27,7 @@ public final class ExtractiveAnswerer {
     }
 
     public Extract answer(List<RetrievedChunk> retrieved) {
+        // Nothing retrieved scores 0, below MIN_RELEVANCE: the answer is "not found".
         double best = retrieved.stream().mapToDouble(RetrievedChunk::relevance).max().orElse(0);
         if (best < MIN_RELEVANCE) {
             return new Extract(NOT_FOUND, false, List.of());
