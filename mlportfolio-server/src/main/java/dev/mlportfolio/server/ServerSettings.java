@@ -41,6 +41,7 @@ public record ServerSettings(
         Optional<Path> ragModelPath,
         int ragMaxGenerations,
         int ragMaxNewTokens,
+        Duration ragQueueTimeout,
         long maxFileSize,
         long maxImagePixels,
         int detectorConcurrency,
@@ -100,7 +101,9 @@ public record ServerSettings(
         Optional<Path> ragDocuments = r.readOptional("RAG_DOCUMENTS_DIR", "a folder of .txt, .md or .pdf files", Reader::path);
         Optional<Path> ragModel = r.readOptional("RAG_MODEL_PATH", "the path of a Jlama model folder", Reader::path);
         int ragGenerations = r.read("RAG_MAX_GENERATIONS", 1, "a whole number from 1 to 16", v -> intIn(v, 1, 16));
-        int ragNewTokens = r.read("RAG_MAX_NEW_TOKENS", 200, "a whole number from 16 to 4096", v -> intIn(v, 16, 4096));
+        int ragNewTokens = r.read("RAG_MAX_NEW_TOKENS", 128, "a whole number from 16 to 4096", v -> intIn(v, 16, 4096));
+        Duration ragQueueTimeout = r.read("RAG_QUEUE_TIMEOUT", Duration.ofSeconds(30),
+                "a whole number of seconds from 0 to 600", v -> seconds(v, 0, 600));
         long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
                 "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
                 v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
@@ -122,7 +125,7 @@ public record ServerSettings(
         TrackingSettings tracking = tracking(r);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, maxFileSize,
+                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, maxFileSize,
                 maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace, tracking);
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.testing.TinyLlama;
 import dev.mlportfolio.server.http.Json;
-import dev.mlportfolio.server.rag.LoadedRag;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.http1.Http1Client;
@@ -17,9 +16,6 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -39,18 +35,7 @@ class RagGenerativeRoutesTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        try {
-            Path dir = Files.createTempDirectory("rag-generative");
-            Path model = TinyLlama.write(dir.resolve("tiny-llama"), true, 21);
-            app = Application.create(TestSupport.settings("RAG_RESUME_PATH", "../data/resume.md",
-                    "RAG_WORKING_DIR", dir.resolve("work").toString(), "RAG_MODEL_PATH", model.toString(),
-                    "RAG_MAX_NEW_TOKENS", "16"));
-            if (app.rag().await(Duration.ofSeconds(60)) != LoadedRag.State.READY) {
-                throw new IllegalStateException("RAG did not load: " + app.rag().problem());
-            }
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
+        app = TestSupport.generativeApp("rag-generative", 21, TinyLlama.CONTEXT);
         app.configure(server);
     }
 
@@ -63,7 +48,7 @@ class RagGenerativeRoutesTest {
     void tokensStreamFromTheModelThenTheAnswerArrives() throws IOException {
         try (Http1ClientResponse res = client.post("/rag/query").header(HeaderNames.CONTENT_TYPE, "application/json")
                 .submit(Json.bytes(Map.of("query", "Which programming languages do you know?", "stream", true,
-                        "include_metadata", true)))) {
+                        "include_metadata", true, "answer_mode", "generative")))) {
             assertEquals(Status.OK_200, res.status());
             String stream = res.as(String.class);
             long tokens = stream.lines().filter(l -> l.equals("event: token")).count();
@@ -75,6 +60,40 @@ class RagGenerativeRoutesTest {
             assertTrue(metadata.get("prompt_tokens").asInt() > 200, "the prompt holds the retrieved excerpts");
             assertTrue(metadata.get("output_tokens").asInt() > 0 && metadata.get("output_tokens").asInt() <= 16);
             assertTrue(done.get("sources").size() > 0);
+            StringBuilder streamed = new StringBuilder();
+            stream.lines().filter(l -> l.startsWith("data: {\"text\"")).forEach(l -> {
+                try {
+                    streamed.append(Json.MAPPER.readTree(l.substring(6)).get("text").asText());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertEquals(done.get("response").asText(), streamed.toString().strip(), "the streamed pieces make the answer");
+        }
+    }
+
+    @Test
+    void autoModeFallsBackFromGibberishAndSaysWhy() {
+        try (Http1ClientResponse res = client.post("/rag/query").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(Json.bytes(Map.of("query", "Which programming languages do you know?", "include_metadata", true)))) {
+            JsonNode body = json(res);
+            JsonNode metadata = body.get("metadata");
+            assertEquals("auto", metadata.get("answer_mode").asText());
+            assertEquals("extractive", metadata.get("mode").asText(), body.toString());
+            assertTrue(body.get("response").asText().contains("Kotlin"));
+            JsonNode generation = metadata.get("generation");
+            assertEquals(false, generation.get("shown").asBoolean());
+            assertTrue(generation.get("fallback_reason").asText().length() > 10, body.toString());
+            assertTrue(generation.get("text").asText().length() > 0, "the model's own text is kept for inspection");
+        }
+    }
+
+    @Test
+    void anUnknownAnswerModeIsRefused() {
+        try (Http1ClientResponse res = client.post("/rag/query").header(HeaderNames.CONTENT_TYPE, "application/json")
+                .submit(Json.bytes(Map.of("query", "Which languages?", "answer_mode", "creative")))) {
+            assertEquals(Status.UNPROCESSABLE_CONTENT_422, res.status());
+            assertTrue(json(res).get("message").asText().contains("auto, generative or extractive"));
         }
     }
 

@@ -51,6 +51,31 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * An application whose RAG generates with a tiny random-weight Llama (chat template on) of the
+     * given context window, loaded before it returns.
+     */
+    public static Application generativeApp(String name, long seed, int context, String... extraSettings) {
+        try {
+            Path dir = Files.createTempDirectory(name);
+            Path model = dev.mlportfolio.core.testing.TinyLlama.write(dir.resolve("tiny-llama"), true, seed, context);
+            List<String> values = new java.util.ArrayList<>(List.of("RAG_RESUME_PATH", "../data/resume.md",
+                    "RAG_WORKING_DIR", dir.resolve("work").toString(), "RAG_MODEL_PATH", model.toString(),
+                    "RAG_MAX_NEW_TOKENS", "16"));
+            values.addAll(List.of(extraSettings));
+            Application app = Application.create(settings(values.toArray(String[]::new)));
+            if (app.rag().await(java.time.Duration.ofSeconds(60)) != LoadedRag.State.READY) {
+                throw new IllegalStateException("RAG did not load: " + app.rag().problem());
+            }
+            return app;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JsonNode json(HttpClientResponse res) {
         String body = res.as(String.class);
         try {

@@ -1,9 +1,12 @@
 package dev.mlportfolio.core.rag;
 
 import dev.mlportfolio.core.rag.answer.Answer;
+import dev.mlportfolio.core.rag.answer.AnswerAcceptance;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
+import dev.mlportfolio.core.rag.answer.AnswerMode;
 import dev.mlportfolio.core.rag.answer.AnswerTimings;
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
+import dev.mlportfolio.core.rag.answer.Grounding;
 import dev.mlportfolio.core.rag.answer.Source;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.rag.chunk.ResumeChunker;
@@ -43,18 +46,20 @@ public final class ResumeQa implements AutoCloseable {
     public static final int DEFAULT_TOP_K = 5;
 
     /**
-     * @param topK     chunks retrieved, 1 to 50
-     * @param mode     hybrid (default), bm25 or vector
-     * @param generate whether to use the generator when there is one (false forces an extractive answer)
+     * @param topK       chunks retrieved, 1 to 50
+     * @param mode       hybrid (default), bm25 or vector
+     * @param answerMode with a generator: auto (default; the model's answer when grounded), generative or
+     *                   extractive; without one every answer is extractive
      */
-    public record Options(int topK, RetrievalMode mode, boolean generate) {
-        public static final Options DEFAULT = new Options(DEFAULT_TOP_K, RetrievalMode.HYBRID, true);
+    public record Options(int topK, RetrievalMode mode, AnswerMode answerMode) {
+        public static final Options DEFAULT = new Options(DEFAULT_TOP_K, RetrievalMode.HYBRID, AnswerMode.AUTO);
 
         public Options {
             if (topK < 1 || topK > 50) {
                 throw new IllegalArgumentException("topK must be 1 to 50");
             }
             Objects.requireNonNull(mode);
+            Objects.requireNonNull(answerMode);
         }
     }
 
@@ -83,6 +88,10 @@ public final class ResumeQa implements AutoCloseable {
 
     /**
      * @param onToken receives the answer as it is written (token by token when generating, in one
+     *                piece when extractive). In auto mode an answer that fails the grounding check is
+     *                replaced by the extractive one after it streamed: the returned answer is the one to show.
+     *                A consumer that throws stops the generation (the client went away); may be null.
+     *                Earlier text:
      *                piece when extractive); may be null
      */
     public Answer answer(String question, Options options, Consumer<String> onToken) {
@@ -93,21 +102,32 @@ public final class ResumeQa implements AutoCloseable {
         long searched = System.nanoTime();
         ExtractiveAnswerer.Extract extract = extractive.answer(retrieved);
 
-        if (generator.isPresent() && options.generate() && extract.found()) {
+        if (generator.isPresent() && options.answerMode() != AnswerMode.EXTRACTIVE && extract.found()) {
             List<RetrievedChunk> context = retrieved.stream()
                     .filter(r -> r.relevance() >= ExtractiveAnswerer.MIN_RELEVANCE / 2)
                     .toList();
             AnswerGenerator.Generated generated = generator.get().generate(question,
                     context.stream().map(RetrievedChunk::chunk).toList(), onToken);
-            List<RetrievedChunk> used = context.subList(0, generated.contextChunks());
-            return new Answer(generated.text(), true, Answer.GENERATIVE, options.mode(), sources(used),
-                    timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens());
+            List<Source> used = sources(context.subList(0, generated.contextChunks()));
+            Grounding grounding = Grounding.check(generated.text(), question, used);
+            String fallback = options.answerMode() != AnswerMode.AUTO ? null
+                    : AnswerAcceptance.fallbackReason(generated.text(), generated.finishReason(), grounding, extract.text());
+            Answer.Generation generation = new Answer.Generation(generated.text(), grounding, generated.finishReason(),
+                    fallback, generated.reusedPromptTokens(), generated.firstTokenMs());
+            if (fallback == null) {
+                return new Answer(generated.text(), true, Answer.GENERATIVE, options.mode(), used,
+                        timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens(),
+                        Optional.of(generation));
+            }
+            return new Answer(extract.text(), true, Answer.EXTRACTIVE, options.mode(), sources(extract.used()),
+                    timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens(),
+                    Optional.of(generation));
         }
         if (onToken != null) {
             onToken.accept(extract.text());
         }
         return new Answer(extract.text(), extract.found(), Answer.EXTRACTIVE, options.mode(), sources(extract.used()),
-                timings(start, embedded, searched), 0, 0);
+                timings(start, embedded, searched), 0, 0, Optional.empty());
     }
 
     /** The chunks retrieved for a question, without answering it (for evaluation and inspection). */

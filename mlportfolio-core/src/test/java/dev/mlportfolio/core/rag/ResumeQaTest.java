@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.Answer;
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
-import dev.mlportfolio.core.rag.answer.JlamaGenerator;
+import dev.mlportfolio.core.rag.generate.JlamaGenerator;
+import dev.mlportfolio.core.rag.answer.AnswerMode;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.document.SourceDocument;
 import dev.mlportfolio.core.rag.embed.MiniLmEmbedder;
@@ -154,10 +155,12 @@ class ResumeQaTest {
     void withAGeneratorAnswersAreGeneratedAndStreamed(@TempDir Path dir) throws Exception {
         Path model = TinyLlama.write(dir.resolve("tiny"), false, 11);
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(resume)).workingDir(dir.resolve("work")).embedder(embedder)
-                .generator(JlamaGenerator.load(model, dir.resolve("kv"), 12, 1)).build()) {
+                .generator(JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(12))).build()) {
             List<String> pieces = new ArrayList<>();
-            Answer answer = qa.answer("Which programming languages do you know?", ResumeQa.Options.DEFAULT, pieces::add);
+            ResumeQa.Options generative = new ResumeQa.Options(5, RetrievalMode.HYBRID, AnswerMode.GENERATIVE);
+            Answer answer = qa.answer("Which programming languages do you know?", generative, pieces::add);
             assertEquals(Answer.GENERATIVE, answer.mode());
+            assertEquals(answer.text(), answer.generation().orElseThrow().text());
             assertTrue(answer.promptTokens() > 100, "the prompt holds the retrieved excerpts");
             assertTrue(answer.outputTokens() > 0);
             assertEquals(answer.text(), String.join("", pieces).strip());
@@ -167,9 +170,17 @@ class ResumeQaTest {
             assertFalse(offTopic.found());
             assertEquals(0, offTopic.outputTokens(), "the model is not asked when nothing relevant was found");
 
+            // A random-weight model writes gibberish: auto mode shows the extractive answer and says why.
+            Answer auto = qa.answer("Which programming languages do you know?", ResumeQa.Options.DEFAULT, null);
+            assertEquals(Answer.EXTRACTIVE, auto.mode());
+            assertTrue(auto.text().contains("Kotlin"), auto.text());
+            assertEquals(answer.text(), auto.generation().orElseThrow().text(), "the model was asked all the same");
+            assertTrue(auto.generation().get().fallback() != null, "with the reason");
+
             Answer forced = qa.answer("Which programming languages do you know?",
-                    new ResumeQa.Options(5, RetrievalMode.HYBRID, false), null);
+                    new ResumeQa.Options(5, RetrievalMode.HYBRID, AnswerMode.EXTRACTIVE), null);
             assertEquals(Answer.EXTRACTIVE, forced.mode());
+            assertTrue(forced.generation().isEmpty(), "extractive mode does not ask the model");
             assertTrue(forced.text().contains("Kotlin"));
         }
     }

@@ -58,15 +58,22 @@ public final class TinyLlama {
                 .put("rope_theta", 10000.0);
         json.writerWithDefaultPrettyPrinter().writeValue(folder.resolve("config.json").toFile(), config);
 
-        ObjectNode model = json.createObjectNode().put("type", "BPE").put("unk_token", "<unk>").put("byte_fallback", false);
+        // A complete Hugging Face tokenizer.json (the generator runs it with the tokenizers library):
+        // character-level BPE without merges, so one token per character; Fuse joins pieces when decoding.
+        ObjectNode model = json.createObjectNode().put("type", "BPE").putNull("dropout").put("unk_token", "<unk>")
+                .putNull("continuing_subword_prefix").putNull("end_of_word_suffix").put("fuse_unk", false)
+                .put("byte_fallback", false).put("ignore_merges", false);
         ObjectNode vocabNode = model.putObject("vocab");
         vocab.forEach(vocabNode::put);
         model.putArray("merges");
-        ObjectNode tokenizer = json.createObjectNode().put("version", "1.0");
+        ObjectNode tokenizer = json.createObjectNode().put("version", "1.0").putNull("truncation").putNull("padding");
         ArrayNode added = tokenizer.putArray("added_tokens");
         for (String special : new String[] {"<unk>", "<s>", "</s>"}) {
-            added.addObject().put("id", vocab.get(special)).put("content", special).put("special", true);
+            added.addObject().put("id", vocab.get(special)).put("content", special).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
         }
+        tokenizer.putNull("normalizer").putNull("pre_tokenizer").putNull("post_processor");
+        tokenizer.putObject("decoder").put("type", "Fuse");
         tokenizer.set("model", model);
         json.writeValue(folder.resolve("tokenizer.json").toFile(), tokenizer);
 

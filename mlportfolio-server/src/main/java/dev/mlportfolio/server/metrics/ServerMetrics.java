@@ -91,6 +91,16 @@ public final class ServerMetrics {
             .classicOnly()
             .classicUpperBounds(RAG_SECONDS)
             .register(registry);
+    private final Counter ragGenerations = Counter.builder()
+            .name("rag_generations_total")
+            .help("Language-model generations by outcome: shown, fallback (auto mode showed the extractive answer), "
+                    + "cancelled (the client went away), busy (no free slot in time), too_long, error")
+            .labelNames("outcome")
+            .register(registry);
+    private final Counter ragGeneratedTokens = Counter.builder()
+            .name("rag_generated_tokens_total")
+            .help("Tokens written by the language model")
+            .register(registry);
     private final Histogram ragStageDuration = Histogram.builder()
             .name("rag_stage_duration_seconds")
             .help("Time of each stage of answering (embedding, retrieval, answer)")
@@ -213,6 +223,18 @@ public final class ServerMetrics {
     public void ragQuery(String status, String mode, double seconds) {
         ragQueries.labelValues(status, mode).inc();
         ragDuration.labelValues(mode).observe(seconds);
+    }
+
+    public void ragGeneration(String outcome, int tokens) {
+        ragGenerations.labelValues(outcome).inc();
+        if (tokens > 0) {
+            ragGeneratedTokens.inc(tokens);
+        }
+    }
+
+    /** Generations that ended with this outcome so far (tests). */
+    public double ragGenerations(String outcome) {
+        return ragGenerations.labelValues(outcome).get();
     }
 
     public void ragStage(String stage, double seconds) {

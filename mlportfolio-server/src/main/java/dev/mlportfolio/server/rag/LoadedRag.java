@@ -1,7 +1,7 @@
 package dev.mlportfolio.server.rag;
 
 import dev.mlportfolio.core.rag.ResumeQa;
-import dev.mlportfolio.core.rag.answer.JlamaGenerator;
+import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.document.SourceDocument;
 import dev.mlportfolio.server.ServerSettings;
@@ -43,6 +43,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     private volatile double loadSeconds = -1;
     private volatile String problem;
     private final Supplier<Map<String, Long>> memoryBytes;
+    private volatile Supplier<String> generatorProblem = () -> null;
 
     private LoadedRag(CompletableFuture<ResumeQa> loading, List<String> documents, Path resumePath, Path workingDir,
                       String problem, Supplier<Map<String, Long>> memoryBytes) {
@@ -79,6 +80,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<Map<String, Long>> memoryBytes =
                 new java.util.concurrent.atomic.AtomicReference<>(Map.of());
         CompletableFuture<ResumeQa> future = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<String> generatorProblem = new java.util.concurrent.atomic.AtomicReference<>();
         Thread.ofVirtual().name("rag-loader").start(() -> {
             try {
                 List<SourceDocument> documents = documents(settings);
@@ -86,11 +88,22 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 ResumeQa.Builder builder = ResumeQa.builder().documents(documents).workingDir(settings.ragWorkingDir());
                 Map<String, Long> memory = new java.util.LinkedHashMap<>();
                 if (settings.ragModelPath().isPresent()) {
-                    ResidentMemory.Measured<JlamaGenerator> generator = ResidentMemory.whileLoading(() ->
-                            JlamaGenerator.load(settings.ragModelPath().get(), settings.ragWorkingDir().resolve("jlama-kv"),
-                                    settings.ragMaxNewTokens(), settings.ragMaxGenerations()));
-                    builder.generator(generator.value());
-                    generator.grownBytes().ifPresent(bytes -> memory.put("jlama", bytes));
+                    try {
+                        ResidentMemory.Measured<JlamaGenerator> generator = ResidentMemory.whileLoading(() ->
+                                JlamaGenerator.load(settings.ragModelPath().get(), JlamaGenerator.Options.DEFAULT
+                                        .withMaxNewTokens(settings.ragMaxNewTokens())
+                                        .withMaxConcurrent(settings.ragMaxGenerations())
+                                        .withQueueWait(settings.ragQueueTimeout())
+                                        .withWorkingFolder(settings.ragWorkingDir().resolve("jlama-kv"))));
+                        builder.generator(generator.value());
+                        generator.grownBytes().ifPresent(bytes -> memory.put("jlama", bytes));
+                    } catch (RuntimeException | LinkageError e) {
+                        // Extractive answers need no language model: serve them and say why there is no generation.
+                        String why = "the language model at RAG_MODEL_PATH (" + settings.ragModelPath().get().getFileName()
+                                + ") did not load, so answers are extractive: " + rootMessage(e);
+                        generatorProblem.set(why);
+                        LOG.log(Level.WARNING, why, e);
+                    }
                 }
                 // The embedding model, with the index it builds or opens.
                 ResidentMemory.Measured<ResumeQa> built = ResidentMemory.whileLoading(builder::build);
@@ -101,7 +114,14 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 future.completeExceptionally(e);
             }
         });
-        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get);
+        LoadedRag rag = new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get);
+        rag.generatorProblem = generatorProblem::get;
+        return rag;
+    }
+
+    /** Why answers are extractive although RAG_MODEL_PATH is set (the model failed to load), or null. */
+    public String generatorProblem() {
+        return generatorProblem.get();
     }
 
     /** Wraps a pipeline built by the caller (tests, embedding applications). */
@@ -185,10 +205,13 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
             case FAILED -> ComponentHealth.down(problem, Map.of());
             case READY -> {
                 ResumeQa qa = loading.join();
-                yield ComponentHealth.up(Map.of(
+                Map<String, Object> details = Map.of(
                         "mode", qa.generatorName().isPresent() ? "generative" : "extractive",
                         "chunks", qa.chunks().size(),
-                        "documents", documents.size()));
+                        "documents", documents.size());
+                String generatorDown = generatorProblem();
+                yield generatorDown == null ? ComponentHealth.up(details)
+                        : new ComponentHealth(ComponentHealth.Status.DEGRADED, generatorDown, details);
             }
         };
     }

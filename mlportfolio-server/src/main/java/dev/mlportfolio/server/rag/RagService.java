@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.answer.Answer;
+import dev.mlportfolio.core.rag.answer.AnswerMode;
 import dev.mlportfolio.core.rag.answer.Source;
+import dev.mlportfolio.core.rag.generate.GeneratorBusyException;
+import dev.mlportfolio.core.rag.generate.PromptTooLongException;
 import dev.mlportfolio.core.rag.index.RetrievalMode;
 import dev.mlportfolio.server.ComputeExecutor;
 import dev.mlportfolio.server.http.ApiException;
@@ -47,12 +50,12 @@ public final class RagService {
     /**
      * A checked {@code POST /rag/query} body.
      *
-     * @param extractive answer with the resume's own lines even when a language model is configured
+     * @param answerMode auto (the model's answer when its facts are in the sources), generative or extractive
      */
     public record RagQuery(String query, boolean includeMetadata, Integer topK, boolean stream, RetrievalMode retrievalMode,
-                           boolean extractive) {
+                           AnswerMode answerMode) {
         ResumeQa.Options options() {
-            return new ResumeQa.Options(topK == null ? ResumeQa.DEFAULT_TOP_K : topK, retrievalMode, !extractive);
+            return new ResumeQa.Options(topK == null ? ResumeQa.DEFAULT_TOP_K : topK, retrievalMode, answerMode);
         }
     }
 
@@ -62,9 +65,23 @@ public final class RagService {
                                 boolean found, List<Source> sources, Metadata metadata) {
     }
 
-    /** Counters and how the answer was made. */
-    public record Metadata(long totalQueries, long successfulQueries, double successRate, String mode, String model,
-                           String retrieval, Map<String, Double> timingsMs, int promptTokens, int outputTokens) {
+    /** Counters and how the answer was made; {@code generation} when the model was asked. */
+    public record Metadata(long totalQueries, long successfulQueries, double successRate, String mode, String answerMode,
+                           String model, String retrieval, Map<String, Double> timingsMs, int promptTokens, int outputTokens,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) GenerationInfo generation) {
+    }
+
+    /**
+     * What the model did: its own text (also when the extractive answer was shown instead), whether
+     * its facts are in the sources, and why it stopped.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GenerationInfo(String text, boolean grounded, List<String> unsupportedFacts, String finishReason,
+                                 boolean shown, String fallbackReason, int reusedPromptTokens, double firstTokenMs) {
+        static GenerationInfo of(Answer.Generation g) {
+            return new GenerationInfo(g.text(), g.grounding().grounded(), g.grounding().unsupported(), g.finishReason(),
+                    g.fallback() == null, g.fallback(), g.reusedPromptTokens(), Math.round(g.firstTokenMs() * 10) / 10.0);
+        }
     }
 
     public record Info(String serviceName, boolean initialized, String state, String workingDir, String resumePath,
@@ -107,7 +124,7 @@ public final class RagService {
                 qa == null ? null : qa.embedderName(), qa == null ? null : qa.generatorName().orElse(null),
                 qa == null ? null : qa.generatorName().isPresent() ? Answer.GENERATIVE : Answer.EXTRACTIVE,
                 total.get(), successful.get(), rate(), rag.loadSeconds(), qa == null ? null : qa.indexRebuilt(),
-                qa == null ? rag.problem() : null));
+                qa == null ? rag.problem() : rag.generatorProblem()));
     }
 
     private void health(ServerRequest req, ServerResponse res) {
@@ -134,9 +151,13 @@ public final class RagService {
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         try (OutputStream out = res.outputStream()) {
             try {
-                QueryResponse done = answer(qa, query, piece -> event(out, "token", Map.of("text", piece)),
+                QueryResponse done = answer(qa, query, piece -> tokenEvent(out, piece),
                         RunContext.stream(RequestId.of(req)));
                 event(out, "done", done);
+            } catch (ApiException e) {
+                event(out, "error", Map.of("success", false, "error", e.code(), "message", e.getMessage()));
+            } catch (ClientGoneException e) {
+                // Nothing to tell a client that left; its generation has stopped.
             } catch (RuntimeException e) {
                 event(out, "error", Map.of("success", false, "error", "rag_failed", "message", "answering failed: "
                         + e.getClass().getSimpleName()));
@@ -174,13 +195,26 @@ public final class RagService {
         } catch (InterruptedException e) {
             runs.failed(context, qa, query, e, startedAt);
             throw new IllegalStateException("interrupted while answering", e);
+        } catch (ClientGoneException e) {
+            metrics.ragGeneration("cancelled", 0);
+            throw e;
+        } catch (PromptTooLongException e) {
+            metrics.ragGeneration("too_long", 0);
+            throw new ApiException(Status.UNPROCESSABLE_CONTENT_422, "question_too_long", e.getMessage());
+        } catch (GeneratorBusyException e) {
+            metrics.ragGeneration("busy", 0);
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "generator_busy",
+                    "every language-model slot is busy (RAG_MAX_GENERATIONS); retry shortly", Map.of("Retry-After", "5"));
         } catch (Exception e) {
             runs.failed(context, qa, query, e, startedAt);
-            metrics.ragQuery("error", qa.generatorName().isPresent() && !query.extractive() ? Answer.GENERATIVE
+            metrics.ragQuery("error", qa.generatorName().isPresent() && query.answerMode() != AnswerMode.EXTRACTIVE
+                    ? Answer.GENERATIVE
                     : Answer.EXTRACTIVE, (System.nanoTime() - start) / 1e9);
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
         successful.incrementAndGet();
+        answer.generation().ifPresent(g -> metrics.ragGeneration(g.fallback() == null ? "shown" : "fallback",
+                answer.outputTokens()));
         double seconds = (System.nanoTime() - start) / 1e9;
         metrics.ragQuery(answer.found() ? "success" : "not_found", answer.mode(), seconds);
         metrics.ragStage("embedding", answer.timings().embeddingMs() / 1000);
@@ -188,10 +222,11 @@ public final class RagService {
         metrics.ragStage("answer", answer.timings().answerMs() / 1000);
         runs.answered(context, qa, query, answer, seconds, startedAt);
         Metadata metadata = !query.includeMetadata() ? null : new Metadata(total.get(), successful.get(), rate(),
-                answer.mode(), qa.generatorName().orElse(null), answer.retrieval().id(),
+                answer.mode(), qa.generatorName().isPresent() ? query.answerMode().id() : AnswerMode.EXTRACTIVE.id(),
+                qa.generatorName().orElse(null), answer.retrieval().id(),
                 Map.of("embedding", round(answer.timings().embeddingMs()), "retrieval", round(answer.timings().retrievalMs()),
                         "answer", round(answer.timings().answerMs())),
-                answer.promptTokens(), answer.outputTokens());
+                answer.promptTokens(), answer.outputTokens(), answer.generation().map(GenerationInfo::of).orElse(null));
         return new QueryResponse(true, answer.text(), null, seconds, query.query(), answer.found(), answer.sources(), metadata);
     }
 
@@ -202,6 +237,21 @@ public final class RagService {
 
     private static double round(double ms) {
         return Math.round(ms * 1000) / 1000.0;
+    }
+
+    /** A write to a client that closed its connection: generation stops at the next token. */
+    static final class ClientGoneException extends RuntimeException {
+        ClientGoneException(IOException cause) {
+            super("the client closed the connection", cause);
+        }
+    }
+
+    private static void tokenEvent(OutputStream out, String piece) {
+        try {
+            event(out, "token", Map.of("text", piece));
+        } catch (UncheckedIOException e) {
+            throw new ClientGoneException(e.getCause());
+        }
     }
 
     private static void event(OutputStream out, String name, Object data) {
@@ -271,15 +321,13 @@ public final class RagService {
                 .orElseThrow(() -> ApiException.unprocessable("field 'retrieval_mode' must be hybrid, bm25 or vector"));
     }
 
-    private static boolean answerMode(JsonNode body) {
+    private static AnswerMode answerMode(JsonNode body) {
         JsonNode node = body.get("answer_mode");
         if (node == null || node.isNull()) {
-            return false;
+            return AnswerMode.AUTO;
         }
-        if (node.isTextual() && (node.textValue().equals("auto") || node.textValue().equals("extractive"))) {
-            return node.textValue().equals("extractive");
-        }
-        throw ApiException.unprocessable("field 'answer_mode' must be auto or extractive");
+        return (node.isTextual() ? AnswerMode.parse(node.textValue()) : java.util.Optional.<AnswerMode>empty())
+                .orElseThrow(() -> ApiException.unprocessable("field 'answer_mode' must be auto, generative or extractive"));
     }
 
     private static String kind(JsonNode node) {

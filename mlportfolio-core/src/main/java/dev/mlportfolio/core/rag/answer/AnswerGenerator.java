@@ -17,9 +17,14 @@ public interface AnswerGenerator extends AutoCloseable {
     Generated generate(String question, List<Chunk> context, Consumer<String> onToken);
 
     /**
-     * @param finishReason why generation stopped, e.g. {@code STOP_TOKEN} or {@code MAX_TOKENS}
+     * @param outputTokens       tokens generated, without the end token
+     * @param finishReason       why generation stopped, e.g. {@code END_TOKEN}, {@code MAX_TOKENS}, {@code REPETITION}
+     * @param contextChunks      how many of the given chunks were in the prompt (the first ones)
+     * @param reusedPromptTokens prompt tokens served from the cache of an earlier prompt
+     * @param firstTokenMs       time to the first generated token
      */
-    record Generated(String text, int promptTokens, int outputTokens, String finishReason, int contextChunks) {
+    record Generated(String text, int promptTokens, int outputTokens, String finishReason, int contextChunks,
+                     int reusedPromptTokens, double firstTokenMs) {
     }
 
     @Override

@@ -1,0 +1,8 @@
+package dev.mlportfolio.core.rag.generate;
+
+/** Every generation slot stayed busy for longer than the caller was willing to wait. */
+public final class GeneratorBusyException extends RuntimeException {
+    public GeneratorBusyException(String message) {
+        super(message);
+    }
+}

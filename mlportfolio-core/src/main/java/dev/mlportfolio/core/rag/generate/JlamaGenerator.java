@@ -1,0 +1,272 @@
+package dev.mlportfolio.core.rag.generate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tjake.jlama.model.AbstractModel;
+import com.github.tjake.jlama.model.ModelSupport;
+import com.github.tjake.jlama.safetensors.DType;
+import dev.mlportfolio.core.rag.answer.AnswerGenerator;
+import dev.mlportfolio.core.rag.answer.PromptBuilder;
+import dev.mlportfolio.core.rag.chunk.Chunk;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Answers with a local Jlama model folder (Llama, Qwen2, Mistral, Gemma: config.json,
+ * tokenizer.json and safetensors weights; {@code scripts/fetch_llm.sh} makes one), greedy so the
+ * same question gets the same answer.
+ *
+ * <pre>{@code
+ * try (JlamaGenerator generator = JlamaGenerator.load(Path.of("models/llm/SmolLM2-135M-Instruct"),
+ *         JlamaGenerator.Options.DEFAULT.withMaxNewTokens(128))) { ... }
+ * }</pre>
+ *
+ * <p>The prompt is the model's chat template (rendered by Jlama) around {@link PromptBuilder}'s
+ * excerpts and question; excerpts are dropped from the end until it fits the context window with
+ * room for the answer. Decoding runs in {@link JlamaEngine}.
+ *
+ * <p>Jlama's native SIMD operations ({@code jlama-native}) give wrong tokens for real models on
+ * AVX-512 machines (see docs/benchmarks.md), so this class makes Jlama use its Panama (Vector
+ * API) operations unless the JVM was started with {@code -Djlama.force_panama_tensor_operations=false}.
+ */
+public final class JlamaGenerator implements AnswerGenerator {
+    public static final int DEFAULT_MAX_NEW_TOKENS = 128;
+    private static final String FORCE_PANAMA = "jlama.force_panama_tensor_operations";
+    private static final int MIN_ROOM = 32;
+
+    static {
+        if (System.getProperty(FORCE_PANAMA) == null) {
+            System.setProperty(FORCE_PANAMA, "true");
+        }
+    }
+
+    /**
+     * @param maxNewTokens  the answer budget in tokens
+     * @param maxConcurrent generations allowed at once (each uses every core and keeps a cache)
+     * @param queueWait     how long a generation waits for a free slot before {@link GeneratorBusyException}
+     * @param stopRules     when to stop besides the end token and the budget
+     * @param workingFolder where Jlama's key-value cache pages go (emptied of {@code *.page} files at load and
+     *                      close); empty: a temporary folder, deleted at close
+     */
+    public record Options(int maxNewTokens, int maxConcurrent, Duration queueWait, StopRules stopRules,
+                          Optional<Path> workingFolder) {
+        public static final Options DEFAULT = new Options(DEFAULT_MAX_NEW_TOKENS, 1, Duration.ofSeconds(30), StopRules.ANSWER,
+                Optional.empty());
+
+        public Options {
+            if (maxNewTokens < 1) {
+                throw new IllegalArgumentException("maxNewTokens must be at least 1");
+            }
+            if (maxConcurrent < 1) {
+                throw new IllegalArgumentException("maxConcurrent must be at least 1");
+            }
+            Objects.requireNonNull(queueWait);
+            Objects.requireNonNull(stopRules);
+            Objects.requireNonNull(workingFolder);
+        }
+
+        public Options withMaxNewTokens(int value) {
+            return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder);
+        }
+
+        public Options withMaxConcurrent(int value) {
+            return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder);
+        }
+
+        public Options withQueueWait(Duration value) {
+            return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder);
+        }
+
+        public Options withStopRules(StopRules value) {
+            return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder);
+        }
+
+        public Options withWorkingFolder(Path value) {
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value));
+        }
+    }
+
+    private final AbstractModel model;
+    private final JlamaEngine engine;
+    private final Path modelFolder;
+    private final Options options;
+    private final KvPages pages;
+
+    private JlamaGenerator(AbstractModel model, JlamaEngine engine, Path modelFolder, Options options, KvPages pages) {
+        this.model = model;
+        this.engine = engine;
+        this.modelFolder = modelFolder;
+        this.options = options;
+        this.pages = pages;
+    }
+
+    /**
+     * Loads a model folder. Jlama runs on a JVM-wide pool of one thread per physical core (its
+     * estimate: half the logical processors, at least two), set when the first model loads.
+     */
+    public static JlamaGenerator load(Path modelFolder, Options options) {
+        if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
+            throw new IllegalArgumentException("no config.json in " + modelFolder.getFileName()
+                    + "; RAG_MODEL_PATH must name a Jlama model folder (config.json, tokenizer.json, *.safetensors)");
+        }
+        requireVectorApi();
+        KvPages pages = KvPages.open(options.workingFolder());
+        AbstractModel model;
+        try {
+            model = ModelSupport.loadModel(modelFolder.toFile(), pages.folder().toFile(), DType.F32, DType.I8,
+                    Optional.empty(), Optional.empty());
+        } catch (RuntimeException e) {
+            pages.close();
+            throw e;
+        }
+        ModelTokenizer tokenizer = ModelTokenizer.load(modelFolder);
+        try {
+            JsonNode config = readJson(modelFolder.resolve("config.json")).orElseThrow();
+            Optional<JsonNode> tokenizerConfig = readJson(modelFolder.resolve("tokenizer_config.json"));
+            Set<Integer> ends = new HashSet<>(model.getConfig().eosTokens);
+            // Chat models end their turn with a marker that config.json does not always list.
+            for (String marker : List.of("<|im_end|>", "<|eot_id|>", "<end_of_turn>", "</s>", "<|endoftext|>")) {
+                int[] ids = tokenizer.encode(marker);
+                if (ids.length == 1 && model.getTokenizer().getModel().isSpecialToken(ids[0])) {
+                    ends.add(ids[0]);
+                }
+            }
+            boolean addBos = tokenizerConfig.map(t -> t.path("add_bos_token").asBoolean(true)).orElse(true);
+            int bos = config.path("bos_token_id").asInt(model.getConfig().bosToken);
+            JlamaEngine engine = new JlamaEngine(model, tokenizer, options.maxConcurrent(), Set.copyOf(ends), bos, addBos);
+            return new JlamaGenerator(model, engine, modelFolder, options, pages);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            model.close();
+            pages.close();
+            throw e;
+        }
+    }
+
+    /** Jlama needs the incubating Vector API; without the flag its first tensor fails with NoClassDefFoundError. */
+    private static void requireVectorApi() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new IllegalStateException("Jlama needs the JVM flag --add-modules jdk.incubator.vector "
+                    + "(and --enable-native-access=ALL-UNNAMED); scripts/run.sh sets both");
+        }
+    }
+
+    private static Optional<JsonNode> readJson(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ObjectMapper().readTree(file.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.getFileName(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return modelFolder.getFileName().toString();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** Tokens of the model's context window. */
+    public int contextLength() {
+        return engine.contextLength();
+    }
+
+    /** Generations running now. */
+    public int activeGenerations() {
+        return engine.busy();
+    }
+
+    /** The prompt's token ids, as the model will see them. */
+    public int[] encode(String renderedPrompt) {
+        return engine.encode(renderedPrompt);
+    }
+
+    /**
+     * Greedy completion of a prompt that is already in the model's format (chat template applied),
+     * with the given stop rules; for reference comparisons and benchmarks.
+     */
+    public Completion complete(String renderedPrompt, int maxNewTokens, StopRules rules, Consumer<String> onText)
+            throws InterruptedException {
+        return engine.complete(renderedPrompt, maxNewTokens, rules, options.queueWait(), onText);
+    }
+
+    @Override
+    public Generated generate(String question, List<Chunk> context, Consumer<String> onToken) {
+        List<Chunk> excerpts = new ArrayList<>(context.subList(0, fittingExcerpts(question, context)));
+        String prompt = prompt(question, excerpts);
+        try {
+            Completion done = engine.complete(prompt, options.maxNewTokens(), options.stopRules(), options.queueWait(), onToken);
+            return new Generated(done.text().strip(), done.promptIds().length, done.outputIds().length,
+                    done.finishReason().name(), excerpts.size(), done.reusedPromptTokens(), done.firstTokenMs());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("generation interrupted", e);
+        }
+    }
+
+    /** How many of the excerpts, best first, fit the context window with room for an answer (binary search). */
+    private int fittingExcerpts(String question, List<Chunk> context) {
+        if (fits(question, context)) {
+            return context.size();
+        }
+        int alone = tokens(prompt(question, List.of()));
+        if (alone + room() > contextLength()) {
+            throw new PromptTooLongException(alone, contextLength());
+        }
+        int low = 0;
+        int high = context.size() - 1;
+        while (low < high) {
+            int mid = (low + high + 1) / 2;
+            if (fits(question, context.subList(0, mid))) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    private int room() {
+        return Math.min(options.maxNewTokens(), MIN_ROOM);
+    }
+
+    private boolean fits(String question, List<Chunk> excerpts) {
+        return tokens(prompt(question, excerpts)) + room() <= contextLength();
+    }
+
+    private int tokens(String prompt) {
+        return engine.encode(prompt).length;
+    }
+
+    /** The prompt as the model's chat template renders it, or plain text when it has none. */
+    public String prompt(String question, List<Chunk> context) {
+        return model.promptSupport()
+                .map(support -> support.builder()
+                        .addSystemMessage(PromptBuilder.SYSTEM)
+                        .addUserMessage(PromptBuilder.userMessage(question, context))
+                        .build()
+                        .getPrompt())
+                .orElseGet(() -> PromptBuilder.plainPrompt(question, context));
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        pages.close();
+    }
+}

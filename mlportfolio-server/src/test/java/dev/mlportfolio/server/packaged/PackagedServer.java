@@ -1,0 +1,129 @@
+package dev.mlportfolio.server.packaged;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server as {@code scripts/run.sh} starts it: {@code java <JVM flags> -jar mlportfolio-server.jar}
+ * with the jars of {@code target/libs/} from its manifest, not the test classpath. PORT=0; the
+ * port is read from the "ready on" log line.
+ */
+final class PackagedServer implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("ready on http://[^:]+:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Process process;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private PackagedServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static PackagedServer start(Path workDir, Map<String, String> env) throws Exception {
+        Path jar = Path.of(System.getProperty("mlportfolio.serverJar", "target/mlportfolio-server.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("no packaged server at " + jar + "; run mvn package first");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toAbsolutePath().toString())
+                .directory(Path.of(System.getProperty("mlportfolio.root", "..")).toFile())
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("RAG_") || k.equals("PORT")
+                || k.equals("MODEL_PATH") || k.equals("REDIS_URL") || k.equals("SENTRY_DSN"));
+        builder.environment().put("PORT", "0");
+        builder.environment().put("RAG_WORKING_DIR", workDir.resolve("rag").toString());
+        builder.environment().put("MODEL_PATH", workDir.resolve("no-model.onnx").toString());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    Matcher m = READY.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            port.completeExceptionally(new AssertionError("the server stopped before it was ready:\n" + String.join("\n", lines)));
+        });
+        PackagedServer server = new PackagedServer(process, port.get(90, TimeUnit.SECONDS));
+        server.log.addAll(lines);
+        return server;
+    }
+
+    /** Waits until {@code /rag/health} answers 200 (the pipeline, and the language model, loaded). */
+    void awaitRag(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get("/rag/health").statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("RAG not ready in " + timeout + ": " + get("/rag/health").body());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(180))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
