@@ -5,6 +5,7 @@ import dev.mlportfolio.core.rag.answer.Answer;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
 import dev.mlportfolio.core.rag.answer.AnswerMode;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
+import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.index.RetrievalMode;
 import dev.mlportfolio.core.rag.index.RetrievedChunk;
@@ -23,7 +24,7 @@ import java.util.Locale;
  * answer holds every fact, or says "not found" for questions the resume cannot answer), for each
  * retrieval mode.
  *
- * <pre>java ... EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR]</pre>
+ * <pre>java ... EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR [excerpts|whole-documents]]</pre>
  */
 public final class EvaluateRag {
     private record Case(String question, List<String> facts) {
@@ -37,13 +38,16 @@ public final class EvaluateRag {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR]");
+            System.err.println("usage: EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR [excerpts|whole-documents]]");
             System.exit(64);
         }
         List<Case> cases = read(Path.of(args[1]));
         Path work = Path.of(args[2]);
         AnswerGenerator generator = args.length > 3
-                ? JlamaGenerator.load(Path.of(args[3]), JlamaGenerator.Options.DEFAULT)
+                ? JlamaGenerator.load(Path.of(args[3]), JlamaGenerator.Options.DEFAULT.withLayout(args.length > 4
+                        ? PromptLayout.parse(args[4]).orElseThrow(() -> new IllegalArgumentException(
+                                "LAYOUT must be excerpts or whole-documents, not " + args[4]))
+                        : PromptLayout.EXCERPTS))
                 : null;
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of(args[0]))))
                 .workingDir(work).generator(generator).build()) {
@@ -53,8 +57,11 @@ public final class EvaluateRag {
                 evaluate(qa, cases, mode, AnswerMode.EXTRACTIVE);
             }
             if (generator != null) {
-                evaluate(qa, cases, RetrievalMode.HYBRID, AnswerMode.GENERATIVE);
-                evaluate(qa, cases, RetrievalMode.HYBRID, AnswerMode.AUTO);
+                // EVAL_MODES=auto skips the generative pass (each pass asks the model every question).
+                for (String mode : System.getenv().getOrDefault("EVAL_MODES", "generative,auto").split(",")) {
+                    evaluate(qa, cases, RetrievalMode.HYBRID, AnswerMode.parse(mode.strip()).orElseThrow(
+                            () -> new IllegalArgumentException("EVAL_MODES lists auto, generative or extractive")));
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
+import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -42,6 +43,7 @@ public record ServerSettings(
         int ragMaxGenerations,
         int ragMaxNewTokens,
         Duration ragQueueTimeout,
+        PromptLayout ragPromptLayout,
         long maxFileSize,
         long maxImagePixels,
         int detectorConcurrency,
@@ -104,6 +106,8 @@ public record ServerSettings(
         int ragNewTokens = r.read("RAG_MAX_NEW_TOKENS", 128, "a whole number from 16 to 4096", v -> intIn(v, 16, 4096));
         Duration ragQueueTimeout = r.read("RAG_QUEUE_TIMEOUT", Duration.ofSeconds(30),
                 "a whole number of seconds from 0 to 600", v -> seconds(v, 0, 600));
+        PromptLayout ragLayout = r.read("RAG_PROMPT_LAYOUT", PromptLayout.EXCERPTS, "excerpts or whole-documents",
+                v -> PromptLayout.parse(v).orElse(null));
         long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
                 "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
                 v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
@@ -125,7 +129,7 @@ public record ServerSettings(
         TrackingSettings tracking = tracking(r);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, maxFileSize,
+                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
                 maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace, tracking);
     }
 

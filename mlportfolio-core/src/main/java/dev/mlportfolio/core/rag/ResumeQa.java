@@ -19,6 +19,7 @@ import dev.mlportfolio.core.rag.index.RetrievalMode;
 import dev.mlportfolio.core.rag.index.RetrievedChunk;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,7 +110,8 @@ public final class ResumeQa implements AutoCloseable {
             AnswerGenerator.Generated generated = generator.get().generate(question,
                     context.stream().map(RetrievedChunk::chunk).toList(), onToken);
             List<Source> used = sources(context.subList(0, generated.contextChunks()));
-            Grounding grounding = Grounding.check(generated.text(), question, used);
+            Grounding grounding = Grounding.check(generated.text(), question,
+                    generator.get().readsWholeDocuments() ? documentSources(index.chunks()) : used);
             String fallback = options.answerMode() != AnswerMode.AUTO ? null
                     : AnswerAcceptance.fallbackReason(generated.text(), generated.finishReason(), grounding, extract.text());
             Answer.Generation generation = new Answer.Generation(generated.text(), grounding, generated.finishReason(),
@@ -141,6 +143,10 @@ public final class ResumeQa implements AutoCloseable {
             sources.add(new Source(r.chunk().section(), r.chunk().text(), Math.round(r.relevance() * 10_000) / 10_000.0));
         }
         return sources;
+    }
+
+    private static List<Source> documentSources(Collection<Chunk> chunks) {
+        return chunks.stream().map(c -> new Source(c.section(), c.text(), 0)).toList();
     }
 
     private static AnswerTimings timings(long start, long embedded, long searched) {
@@ -217,6 +223,9 @@ public final class ResumeQa implements AutoCloseable {
             boolean owns = embedder == null;
             TextEmbedder usedEmbedder = owns ? MiniLmEmbedder.load() : embedder;
             ChunkIndex index = ChunkIndex.open(workingDir.resolve("index"), documents, new ResumeChunker(), usedEmbedder);
+            if (generator != null) {
+                generator.prepare(index.chunks());
+            }
             return new ResumeQa(usedEmbedder, owns, index, Optional.ofNullable(generator));
         }
     }

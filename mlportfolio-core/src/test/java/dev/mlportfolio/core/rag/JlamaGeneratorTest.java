@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
+import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.rag.generate.PromptTooLongException;
 import dev.mlportfolio.core.rag.answer.PromptBuilder;
 import dev.mlportfolio.core.rag.chunk.Chunk;
@@ -78,6 +79,27 @@ class JlamaGeneratorTest {
             assertTrue(answer.contextChunks() > 0 && answer.contextChunks() < many.size(),
                     answer.contextChunks() + " excerpts kept to fit " + window + " tokens");
             assertTrue(answer.promptTokens() + answer.outputTokens() <= window);
+        }
+    }
+
+    @Test
+    void theWholeDocumentsLayoutComputesTheDocumentsOnce(@TempDir Path dir) throws Exception {
+        Path model = TinyLlama.write(dir.resolve("tiny"), true, 9);
+        try (JlamaGenerator generator = JlamaGenerator.load(model,
+                JlamaGenerator.Options.DEFAULT.withMaxNewTokens(4).withLayout(PromptLayout.WHOLE_DOCUMENTS))) {
+            generator.prepare(CONTEXT);
+            assertTrue(generator.readsWholeDocuments());
+            String question = "Which languages?";
+            AnswerGenerator.Generated answer = generator.generate(question, CONTEXT.subList(1, 2), null);
+            int questionTokens = PromptBuilder.question(question).length() + 40; // one token per character, plus the turn markers
+            assertTrue(answer.reusedPromptTokens() >= answer.promptTokens() - questionTokens,
+                    "only the question was computed: " + answer.reusedPromptTokens() + " of " + answer.promptTokens() + " reused");
+            assertTrue(answer.promptTokens() > PromptBuilder.documentsSystem(CONTEXT).length(), "both chunks are in the prompt");
+        }
+        try (JlamaGenerator small = JlamaGenerator.load(TinyLlama.write(dir.resolve("small"), true, 9, 400),
+                JlamaGenerator.Options.DEFAULT.withMaxNewTokens(4).withLayout(PromptLayout.WHOLE_DOCUMENTS))) {
+            small.prepare(CONTEXT);
+            assertFalse(small.readsWholeDocuments(), "documents that do not fit fall back to excerpts");
         }
     }
 

@@ -94,7 +94,8 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                                         .withMaxNewTokens(settings.ragMaxNewTokens())
                                         .withMaxConcurrent(settings.ragMaxGenerations())
                                         .withQueueWait(settings.ragQueueTimeout())
-                                        .withWorkingFolder(settings.ragWorkingDir().resolve("jlama-kv"))));
+                                        .withWorkingFolder(settings.ragWorkingDir().resolve("jlama-kv"))
+                                        .withLayout(settings.ragPromptLayout())));
                         builder.generator(generator.value());
                         generator.grownBytes().ifPresent(bytes -> memory.put("jlama", bytes));
                     } catch (RuntimeException | LinkageError e) {

@@ -27,6 +27,18 @@ public interface AnswerGenerator extends AutoCloseable {
                      int reusedPromptTokens, double firstTokenMs) {
     }
 
+    /**
+     * Called once with every chunk of the documents (in document order) when the pipeline is built,
+     * for generators that put the documents themselves in the prompt.
+     */
+    default void prepare(List<Chunk> documents) {
+    }
+
+    /** Whether answers are written from all the documents rather than from the retrieved chunks alone. */
+    default boolean readsWholeDocuments() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

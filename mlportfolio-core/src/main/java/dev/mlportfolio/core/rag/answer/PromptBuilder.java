@@ -35,6 +35,23 @@ public final class PromptBuilder {
         return out.toString();
     }
 
+    /**
+     * The system turn that holds every chunk of the documents, in document order, for the
+     * whole-documents layout: the same for every question, so its keys and values are computed once.
+     */
+    public static String documentsSystem(List<Chunk> documents) {
+        StringBuilder out = new StringBuilder(SYSTEM).append("\n\nResume:\n");
+        for (Chunk chunk : documents) {
+            out.append("- ").append(chunk.section()).append(": ").append(chunk.text().replace('\n', ' ')).append('\n');
+        }
+        return out.toString().strip();
+    }
+
+    /** The user turn of the whole-documents layout: the question alone. */
+    public static String question(String question) {
+        return "Question: " + sanitize(question).replace('\n', ' ');
+    }
+
     /** The whole prompt for models without a chat template. */
     public static String plainPrompt(String question, List<Chunk> context) {
         return SYSTEM + "\n\n" + userMessage(question, context) + "\nAnswer:";

@@ -43,6 +43,9 @@ public final class JlamaGenerator implements AnswerGenerator {
     public static final int DEFAULT_MAX_NEW_TOKENS = 128;
     private static final String FORCE_PANAMA = "jlama.force_panama_tensor_operations";
     private static final int MIN_ROOM = 32;
+    // A 1000-character question is at most about 300 tokens in English.
+    private static final int MAX_QUESTION_TOKENS = 320;
+    private static final System.Logger LOG = System.getLogger(JlamaGenerator.class.getName());
 
     static {
         if (System.getProperty(FORCE_PANAMA) == null) {
@@ -57,11 +60,12 @@ public final class JlamaGenerator implements AnswerGenerator {
      * @param stopRules     when to stop besides the end token and the budget
      * @param workingFolder where Jlama's key-value cache pages go (emptied of {@code *.page} files at load and
      *                      close); empty: a temporary folder, deleted at close
+     * @param layout        what the model reads besides the question
      */
     public record Options(int maxNewTokens, int maxConcurrent, Duration queueWait, StopRules stopRules,
-                          Optional<Path> workingFolder) {
+                          Optional<Path> workingFolder, PromptLayout layout) {
         public static final Options DEFAULT = new Options(DEFAULT_MAX_NEW_TOKENS, 1, Duration.ofSeconds(30), StopRules.ANSWER,
-                Optional.empty());
+                Optional.empty(), PromptLayout.EXCERPTS);
 
         public Options {
             if (maxNewTokens < 1) {
@@ -73,26 +77,31 @@ public final class JlamaGenerator implements AnswerGenerator {
             Objects.requireNonNull(queueWait);
             Objects.requireNonNull(stopRules);
             Objects.requireNonNull(workingFolder);
+            Objects.requireNonNull(layout);
         }
 
         public Options withMaxNewTokens(int value) {
-            return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder);
+            return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder, layout);
         }
 
         public Options withMaxConcurrent(int value) {
-            return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder);
+            return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder, layout);
         }
 
         public Options withQueueWait(Duration value) {
-            return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder);
+            return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder, layout);
         }
 
         public Options withStopRules(StopRules value) {
-            return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder);
+            return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder, layout);
         }
 
         public Options withWorkingFolder(Path value) {
-            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value));
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value), layout);
+        }
+
+        public Options withLayout(PromptLayout value) {
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, value);
         }
     }
 
@@ -101,6 +110,8 @@ public final class JlamaGenerator implements AnswerGenerator {
     private final Path modelFolder;
     private final Options options;
     private final KvPages pages;
+    // The system turn of the whole-documents layout, once prepare() found that the documents fit.
+    private volatile String documentsSystem;
 
     private JlamaGenerator(AbstractModel model, JlamaEngine engine, Path modelFolder, Options options, KvPages pages) {
         this.model = model;
@@ -206,9 +217,50 @@ public final class JlamaGenerator implements AnswerGenerator {
     }
 
     @Override
+    public void prepare(List<Chunk> documents) {
+        if (options.layout() != PromptLayout.WHOLE_DOCUMENTS) {
+            return;
+        }
+        String system = PromptBuilder.documentsSystem(documents);
+        int tokens = tokens(documentsPrompt(system, ""));
+        if (tokens + options.maxNewTokens() + MAX_QUESTION_TOKENS > contextLength()) {
+            LOG.log(System.Logger.Level.WARNING, "the documents take " + tokens + " tokens, too many for the context of "
+                    + contextLength() + " with room for a question and an answer; prompts hold retrieved excerpts instead");
+            return;
+        }
+        // Computes the documents' keys and values once in every slot (slots are handed out in turn).
+        try {
+            for (int i = 0; i < options.maxConcurrent(); i++) {
+                engine.complete(documentsPrompt(system, ""), 1, StopRules.NONE, options.queueWait(), null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        documentsSystem = system;
+    }
+
+    @Override
+    public boolean readsWholeDocuments() {
+        return documentsSystem != null;
+    }
+
+    private String documentsPrompt(String system, String question) {
+        return model.promptSupport()
+                .map(support -> support.builder()
+                        .addSystemMessage(system)
+                        .addUserMessage(PromptBuilder.question(question))
+                        .build()
+                        .getPrompt())
+                .orElseGet(() -> system + "\n\n" + PromptBuilder.question(question) + "\nAnswer:");
+    }
+
+    @Override
     public Generated generate(String question, List<Chunk> context, Consumer<String> onToken) {
-        List<Chunk> excerpts = new ArrayList<>(context.subList(0, fittingExcerpts(question, context)));
-        String prompt = prompt(question, excerpts);
+        String system = documentsSystem;
+        List<Chunk> excerpts = system != null ? context
+                : new ArrayList<>(context.subList(0, fittingExcerpts(question, context)));
+        String prompt = system != null ? documentsPrompt(system, question) : prompt(question, excerpts);
         try {
             Completion done = engine.complete(prompt, options.maxNewTokens(), options.stopRules(), options.queueWait(), onToken);
             return new Generated(done.text().strip(), done.promptIds().length, done.outputIds().length,
