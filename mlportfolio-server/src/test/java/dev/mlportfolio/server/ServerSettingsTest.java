@@ -61,6 +61,8 @@ class ServerSettingsTest {
                 Map.entry("RAG_MODEL_PATH", "/llm"),
                 Map.entry("RAG_DOCUMENTS_DIR", "/docs"),
                 Map.entry("RAG_MAX_GENERATIONS", "2"),
+                Map.entry("RAG_QUEUE_TIMEOUT", "0"),
+                Map.entry("RAG_PROMPT_LAYOUT", "whole-documents"),
                 Map.entry("RAG_MAX_NEW_TOKENS", "64"),
                 Map.entry("MAX_IMAGE_PIXELS", "1000000"),
                 Map.entry("DETECTOR_CONCURRENCY", "3"),
@@ -90,6 +92,8 @@ class ServerSettingsTest {
         assertEquals(Optional.of(Path.of("/docs")), s.ragDocumentsDir());
         assertEquals(2, s.ragMaxGenerations());
         assertEquals(64, s.ragMaxNewTokens());
+        assertEquals(java.time.Duration.ZERO, s.ragQueueTimeout());
+        assertEquals(dev.mlportfolio.core.rag.generate.PromptLayout.WHOLE_DOCUMENTS, s.ragPromptLayout());
         assertEquals(1_000_000, s.maxImagePixels());
         assertEquals(3, s.detectorConcurrency());
         assertEquals(2, s.onnxThreads());
@@ -143,6 +147,8 @@ class ServerSettingsTest {
             "COMPUTE_THREADS|many|a whole number from 1 to 256",
             "RAG_MAX_GENERATIONS|17|a whole number from 1 to 16",
             "RAG_MAX_NEW_TOKENS|8|a whole number from 16 to 4096",
+            "RAG_QUEUE_TIMEOUT|601|a whole number of seconds from 0 to 600",
+            "RAG_PROMPT_LAYOUT|everything|excerpts or whole-documents",
             "MLFLOW_ARTIFACT_SAMPLE_RATE|2|a number from 0 (no artifacts) to 1",
             "MLFLOW_ARTIFACT_SAMPLE_RATE|10%|a number from 0 (no artifacts) to 1",
             "MLFLOW_QUEUE_SIZE|0|a whole number from 1 to 1000000",

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * Whether auto mode shows a model's answer or the extractive one. A small model's answer is shown
  * only when it is finished (ended by the model, not cut by the budget or a loop), answers rather
- * than echoing the prompt's scaffolding, states no fact the sources lack ({@link Grounding}), does
+ * than echoing the prompt's scaffolding, states no fact that the most relevant lines (the extractive
+ * answer's) lack ({@link Grounding}, checked against those lines by the caller), does
  * not claim "the resume does not say" about excerpts the retriever judged relevant, and shares at
  * least one content term with the most relevant resume lines. Anything else falls back, with the
  * reason in the answer's metadata.
@@ -38,7 +39,8 @@ public final class AnswerAcceptance {
             return "the model repeated the prompt instead of answering";
         }
         if (!grounding.grounded()) {
-            return "the model's answer names facts the sources do not hold: " + String.join(", ", grounding.unsupported());
+            return "the model's answer names facts the most relevant resume lines do not hold: "
+                    + String.join(", ", grounding.unsupported());
         }
         if (NOT_SAID.matcher(answer).find()) {
             return "the model found no answer in excerpts that the retriever judged relevant";
