@@ -246,13 +246,14 @@ public final class JlamaGenerator implements AnswerGenerator {
     }
 
     private String documentsPrompt(String system, String question) {
+        return chat(system, PromptBuilder.question(question));
+    }
+
+    /** A system and a user turn in the model's chat template, or as plain text when it has none. */
+    private String chat(String system, String user) {
         return model.promptSupport()
-                .map(support -> support.builder()
-                        .addSystemMessage(system)
-                        .addUserMessage(PromptBuilder.question(question))
-                        .build()
-                        .getPrompt())
-                .orElseGet(() -> system + "\n\n" + PromptBuilder.question(question) + "\nAnswer:");
+                .map(support -> support.builder().addSystemMessage(system).addUserMessage(user).build().getPrompt())
+                .orElseGet(() -> system + "\n\n" + user + "\nAnswer:");
     }
 
     @Override
@@ -307,13 +308,7 @@ public final class JlamaGenerator implements AnswerGenerator {
 
     /** The prompt as the model's chat template renders it, or plain text when it has none. */
     public String prompt(String question, List<Chunk> context) {
-        return model.promptSupport()
-                .map(support -> support.builder()
-                        .addSystemMessage(PromptBuilder.SYSTEM)
-                        .addUserMessage(PromptBuilder.userMessage(question, context))
-                        .build()
-                        .getPrompt())
-                .orElseGet(() -> PromptBuilder.plainPrompt(question, context));
+        return chat(PromptBuilder.SYSTEM, PromptBuilder.userMessage(question, context));
     }
 
     @Override
