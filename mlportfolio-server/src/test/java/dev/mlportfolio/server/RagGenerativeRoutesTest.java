@@ -86,6 +86,12 @@ class RagGenerativeRoutesTest {
             assertTrue(generation.get("fallback_reason").asText().length() > 10, body.toString());
             assertTrue(generation.get("text").asText().length() > 0, "the model's own text is kept for inspection");
         }
+        try (Http1ClientResponse res = client.get("/metrics").request()) {
+            String metrics = res.as(String.class);
+            assertTrue(java.util.regex.Pattern.compile("(?m)^rag_generations_total\\{outcome=\"fallback\"} [1-9]")
+                    .matcher(metrics).find(), "the fallback is counted");
+            assertTrue(java.util.regex.Pattern.compile("(?m)^rag_generated_tokens_total [1-9]").matcher(metrics).find());
+        }
     }
 
     @Test
