@@ -43,11 +43,12 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     private volatile double loadSeconds = -1;
     private volatile String problem;
     private final Supplier<Map<String, Long>> memoryBytes;
-    private volatile Supplier<String> generatorProblem = () -> null;
+    private final Supplier<String> generatorProblem;
 
     private LoadedRag(CompletableFuture<ResumeQa> loading, List<String> documents, Path resumePath, Path workingDir,
-                      String problem, Supplier<Map<String, Long>> memoryBytes) {
+                      String problem, Supplier<Map<String, Long>> memoryBytes, Supplier<String> generatorProblem) {
         this.memoryBytes = memoryBytes;
+        this.generatorProblem = generatorProblem;
         this.loading = loading;
         this.documents = documents;
         this.resumePath = resumePath;
@@ -74,7 +75,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                     + " (RAG_RESUME_PATH)";
             LOG.info(message);
             return new LoadedRag(CompletableFuture.completedFuture(null), List.of(), resume, settings.ragWorkingDir(), message,
-                    Map::of);
+                    Map::of, () -> null);
         }
         List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicReference<Map<String, Long>> memoryBytes =
@@ -115,9 +116,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 future.completeExceptionally(e);
             }
         });
-        LoadedRag rag = new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get);
-        rag.generatorProblem = generatorProblem::get;
-        return rag;
+        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get, generatorProblem::get);
     }
 
     /** Why answers are extractive although RAG_MODEL_PATH is set (the model failed to load), or null. */
@@ -128,7 +127,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     /** Wraps a pipeline built by the caller (tests, embedding applications). */
     public static LoadedRag of(ResumeQa qa, Path resumePath, Path workingDir) {
         return new LoadedRag(CompletableFuture.completedFuture(qa), List.of(resumePath.getFileName().toString()), resumePath,
-                workingDir, null, Map::of);
+                workingDir, null, Map::of, () -> null);
     }
 
     private static List<SourceDocument> documents(ServerSettings settings) throws IOException {

@@ -142,7 +142,6 @@ public final class JlamaGenerator implements AnswerGenerator {
         }
         ModelTokenizer tokenizer = ModelTokenizer.load(modelFolder);
         try {
-            JsonNode config = readJson(modelFolder.resolve("config.json")).orElseThrow();
             Optional<JsonNode> tokenizerConfig = readJson(modelFolder.resolve("tokenizer_config.json"));
             Set<Integer> ends = new HashSet<>(model.getConfig().eosTokens);
             // Chat models end their turn with a marker that config.json does not always list.
@@ -153,8 +152,8 @@ public final class JlamaGenerator implements AnswerGenerator {
                 }
             }
             boolean addBos = tokenizerConfig.map(t -> t.path("add_bos_token").asBoolean(true)).orElse(true);
-            int bos = config.path("bos_token_id").asInt(model.getConfig().bosToken);
-            JlamaEngine engine = new JlamaEngine(model, tokenizer, options.maxConcurrent(), Set.copyOf(ends), bos, addBos);
+            JlamaEngine engine = new JlamaEngine(model, tokenizer, options.maxConcurrent(), Set.copyOf(ends),
+                    model.getConfig().bosToken, addBos);
             return new JlamaGenerator(model, engine, modelFolder, options, pages);
         } catch (RuntimeException e) {
             tokenizer.close();
@@ -259,9 +258,13 @@ public final class JlamaGenerator implements AnswerGenerator {
     @Override
     public Generated generate(String question, List<Chunk> context, Consumer<String> onToken) {
         String system = documentsSystem;
-        List<Chunk> excerpts = system != null ? context
-                : new ArrayList<>(context.subList(0, fittingExcerpts(question, context)));
-        String prompt = system != null ? documentsPrompt(system, question) : prompt(question, excerpts);
+        List<Chunk> excerpts = context;
+        // Rendered and tokenized once; again only when the excerpts overflow the context window.
+        int[] prompt = engine.encode(system != null ? documentsPrompt(system, question) : prompt(question, context));
+        if (system == null && prompt.length + room() > contextLength()) {
+            excerpts = new ArrayList<>(context.subList(0, fittingExcerpts(question, context)));
+            prompt = engine.encode(prompt(question, excerpts));
+        }
         try {
             Completion done = engine.complete(prompt, options.maxNewTokens(), options.stopRules(), options.queueWait(), onToken);
             return new Generated(done.text().strip(), done.promptIds().length, done.outputIds().length,
@@ -272,11 +275,8 @@ public final class JlamaGenerator implements AnswerGenerator {
         }
     }
 
-    /** How many of the excerpts, best first, fit the context window with room for an answer (binary search). */
+    /** How many of the excerpts, best first, fit the context window with room for an answer (binary search; not all do). */
     private int fittingExcerpts(String question, List<Chunk> context) {
-        if (fits(question, context)) {
-            return context.size();
-        }
         int alone = tokens(prompt(question, List.of()));
         if (alone + room() > contextLength()) {
             throw new PromptTooLongException(alone, contextLength());
