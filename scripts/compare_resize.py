@@ -1,37 +1,24 @@
 #!/usr/bin/env python3
 """How far OpenCV's resize filters are from PIL's bilinear resize, which CutLER's predictor uses.
 
-mlportfolio resizes with OpenCV (INTER_AREA when shrinking, INTER_LINEAR when enlarging); this
-measures, on a photo-like picture and on a sharp-edged one, the mean and worst absolute
-difference in grey levels (0..255) against PIL, for both OpenCV filters, at the sizes detectron2's
-shortest-edge rule gives. OpenCV here is opencv-python-headless at the same 4.11 release the Java
+mlportfolio resized with OpenCV (INTER_AREA when shrinking, INTER_LINEAR when enlarging) until it
+ported PIL's filter (PillowBilinear, exact). This measures what OpenCV's filters would cost: on a
+photo-like picture and on a sharp-edged one, the mean and worst absolute difference in grey
+levels (0..255) against PIL, for both OpenCV filters, at the sizes detectron2's shortest-edge
+rule gives. OpenCV here is opencv-python-headless at the same 4.11 release the Java
 build bundles.
 
 Usage: .venv/bin/python scripts/compare_resize.py   (scripts/lib/venv.sh sets up .venv)
 """
+import os
+import sys
+
 import cv2
 import numpy as np
 from PIL import Image
 
-
-def target(w, h, short=800, longest=1333):
-    scale = short / min(h, w)
-    nh, nw = (short, scale * w) if h < w else (scale * h, short)
-    if max(nh, nw) > longest:
-        s = longest / max(nh, nw)
-        nh, nw = nh * s, nw * s
-    return int(nw + 0.5), int(nh + 0.5)
-
-
-def photo_like(w, h, seed=7):
-    rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:h, 0:w]
-    img = np.stack([140 + 90 * x / w, 90 + 80 * x * y / (w * h), 60 + 120 * y / h], axis=-1)
-    img += rng.normal(0, 6, img.shape)
-    for _ in range(25):
-        cx, cy, r = rng.integers(0, w), rng.integers(0, h), rng.integers(20, min(w, h) // 6)
-        img[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = rng.integers(0, 256, 3)
-    return np.clip(img, 0, 255).astype(np.uint8)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "pillow"))
+from resize_cases import photo_like, shortest_edge  # noqa: E402
 
 
 def sharp_edges(w, h):
@@ -43,7 +30,7 @@ def sharp_edges(w, h):
 
 def compare(name, rgb):
     h, w = rgb.shape[:2]
-    size = target(w, h)
+    size = shortest_edge(w, h)
     reference = np.asarray(Image.fromarray(rgb).resize(size, Image.BILINEAR)).astype(np.int16)
     for label, flag in (("INTER_AREA", cv2.INTER_AREA), ("INTER_LINEAR", cv2.INTER_LINEAR)):
         ours = cv2.resize(rgb, size, interpolation=flag).astype(np.int16)
@@ -54,5 +41,5 @@ def compare(name, rgb):
 
 if __name__ == "__main__":
     for w, h in ((1920, 1080), (4000, 3000), (640, 480)):
-        compare("photo-like", photo_like(w, h))
+        compare("photo-like", photo_like(w, h, 7))
         compare("stripes and a block", sharp_edges(w, h))

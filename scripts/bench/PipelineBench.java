@@ -7,6 +7,7 @@ import dev.mlportfolio.core.detect.OverlayRenderer;
 import dev.mlportfolio.core.detect.RawDetections;
 import dev.mlportfolio.core.image.DecodedImage;
 import dev.mlportfolio.core.image.ImageDecoder;
+import dev.mlportfolio.core.image.PillowBilinear;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -48,6 +49,10 @@ public class PipelineBench {
         if (args.length == 4 && args[0].equals("write-scene")) {
             java.nio.file.Files.write(java.nio.file.Path.of(args[1]),
                     sceneJpeg(Integer.parseInt(args[2]), Integer.parseInt(args[3]), 90));
+            return;
+        }
+        if (args.length >= 1 && args[0].equals("resize")) {
+            resize(args.length > 1 ? Integer.parseInt(args[1]) : 30);
             return;
         }
         if (args.length == 2 && args[0].equals("codecs")) {
@@ -112,6 +117,47 @@ public class PipelineBench {
             Arrays.sort(v);
             System.out.printf(Locale.ROOT, "  %-12s %8.2f %8.2f %8.2f%n", stages[s], v[v.length / 2],
                     v[(int) (v.length * 0.9)], Arrays.stream(v).average().orElse(0));
+        }
+    }
+
+    /**
+     * The resize alone, to detectron2's size: PillowBilinear (PIL's filter, what the preprocessor
+     * uses) beside OpenCV's INTER_AREA (what it used before) and INTER_LINEAR; medians after warm-up.
+     */
+    static void resize(int iterations) {
+        ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+        System.out.printf(Locale.ROOT, "  %-11s %-11s %14s %14s %14s%n", "picture", "to", "PillowBilinear", "INTER_AREA", "INTER_LINEAR");
+        for (int[] size : new int[][] {{1280, 720}, {1920, 1080}, {4000, 3000}, {6000, 3167}}) {
+            try (DecodedImage image = decoder.decode(photoLikeJpeg(size[0], size[1], 90))) {
+                dev.mlportfolio.core.detect.ResizePlan plan = dev.mlportfolio.core.detect.ResizePlan.of(image.width(), image.height());
+                Size target = new Size(plan.width(), plan.height());
+                double[][] ms = new double[3][iterations];
+                for (int i = -iterations / 3; i < iterations; i++) {
+                    long t0 = System.nanoTime();
+                    PillowBilinear.resize(image.bgr(), plan.width(), plan.height()).close();
+                    long t1 = System.nanoTime();
+                    try (Mat area = new Mat()) {
+                        opencv_imgproc.resize(image.bgr(), area, target, 0, 0, opencv_imgproc.INTER_AREA);
+                    }
+                    long t2 = System.nanoTime();
+                    try (Mat linear = new Mat()) {
+                        opencv_imgproc.resize(image.bgr(), linear, target, 0, 0, opencv_imgproc.INTER_LINEAR);
+                    }
+                    long t3 = System.nanoTime();
+                    if (i >= 0) {
+                        ms[0][i] = (t1 - t0) / 1e6;
+                        ms[1][i] = (t2 - t1) / 1e6;
+                        ms[2][i] = (t3 - t2) / 1e6;
+                    }
+                }
+                for (double[] v : ms) {
+                    Arrays.sort(v);
+                }
+                System.out.printf(Locale.ROOT, "  %-11s %-11s %11.2f ms %11.2f ms %11.2f ms%n", size[0] + "x" + size[1],
+                        plan.width() + "x" + plan.height(), ms[0][iterations / 2], ms[1][iterations / 2], ms[2][iterations / 2]);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

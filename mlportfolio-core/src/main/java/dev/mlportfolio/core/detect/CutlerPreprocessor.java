@@ -2,32 +2,27 @@ package dev.mlportfolio.core.detect;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 
 import dev.mlportfolio.core.image.DecodedImage;
+import dev.mlportfolio.core.image.PillowBilinear;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
-import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Turns a decoded image into CutLER's input tensor the way its predictor does: resize by
  * {@link ResizePlan} (short side 800, long side at most 1333), BGR to RGB, HWC to CHW, float32
  * 0..255, no normalisation (the exported graph normalises and pads).
  *
- * <p>Resampling: detectron2 resizes with PIL's bilinear filter, which widens its support when
- * shrinking (an antialiased, area-aware triangle filter). OpenCV's INTER_LINEAR does not, and
- * aliases badly when shrinking a 4000-pixel photo to 1333. This uses INTER_AREA when shrinking
- * (area-aware like PIL, native and about as fast as INTER_LINEAR) and INTER_LINEAR when enlarging
- * (where PIL's bilinear is plain bilinear too). INTER_AREA's box filter differs from PIL's triangle
- * by a few grey levels on edges; docs/benchmarks.md records the measured difference.
+ * <p>Resampling: detectron2 resizes with PIL's bilinear filter on 8-bit pixels (antialiased
+ * when shrinking); {@link PillowBilinear} is that filter bit for bit, so the tensor equals the one
+ * CutLER's own predictor builds. OpenCV's filters differ from it (INTER_AREA by up to 23 grey
+ * levels on a 6000x3167 photo; docs/benchmarks.md).
  *
  * <p>Tensor buffers (12.8 MB each at the largest size) are pooled: allocating and zeroing a
  * direct buffer per image cost more than the resize.
@@ -48,13 +43,8 @@ public final class CutlerPreprocessor {
         int h = plan.height();
         int plane = w * h;
         ByteBuffer buffer = take(3 * plane);
-        try (Mat resized = new Mat(); MatVector bgr = new MatVector()) {
-            Mat sized = source;
-            if (w != source.cols() || h != source.rows()) {
-                opencv_imgproc.resize(source, resized, new Size(w, h), 0, 0, plan.shrinks() ? INTER_AREA : INTER_LINEAR);
-                sized = resized;
-            }
-            opencv_core.split(sized, bgr);
+        try (Mat resized = PillowBilinear.resize(source, w, h); MatVector bgr = new MatVector()) {
+            opencv_core.split(resized, bgr);
             // Each 8-bit channel converts straight into its place in the tensor: R, G, B planes.
             for (int channel = 0; channel < 3; channel++) {
                 int target = 2 - channel;

@@ -33,9 +33,4 @@ public record ResizePlan(int sourceWidth, int sourceHeight, int width, int heigh
         }
         return new ResizePlan(sourceWidth, sourceHeight, Math.max(1, (int) (newW + 0.5)), Math.max(1, (int) (newH + 0.5)));
     }
-
-    /** Whether the image gets smaller (then an area-aware filter is used). */
-    public boolean shrinks() {
-        return (long) width * height < (long) sourceWidth * sourceHeight;
-    }
 }
