@@ -5,7 +5,8 @@
 # then the server's peak RSS with the model loaded, after sequential requests and under 4
 # concurrent clients.
 #   scripts/reference/bench_cutler.sh CUTLER_DIR WEIGHTS.pth MODEL.onnx
-# RUNS (7) requests per image, SERVER_ENV extra settings for the server (e.g. "ONNX_THREADS=2").
+# RUNS (7) requests per image, SERVER_ENV extra settings for the server (e.g. "ONNX_THREADS=2"),
+# PYTHON_ROWS=0 to time the server only (for A/B runs of its settings).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/env.sh
@@ -51,6 +52,7 @@ wait $(jobs -p | grep -v "^$server_pid$") 2>/dev/null || true
 echo "after 4 concurrent clients x 3 requests at 1920x1080: peak RSS $(rss VmHWM), now $(rss VmRSS)"
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
+[ "${PYTHON_ROWS:-1}" = 0 ] && exit 0
 echo
 echo "== Python: CutLER's predictor (detectron2 eager) and ONNX Runtime session.run"
 .venv-reference/bin/python scripts/reference/bench_cutler.py "$cutler_dir" "$weights" "$onnx" "${images[@]}" 2>/dev/null
