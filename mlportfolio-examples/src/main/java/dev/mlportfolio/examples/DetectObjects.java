@@ -26,15 +26,23 @@ public final class DetectObjects {
     private DetectObjects() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
-            System.err.println("usage: DetectObjects MODEL.onnx IMAGE OUTPUT_DIR [THRESHOLD]");
-            System.exit(64);
-        }
-        Path model = Path.of(args[0]);
-        Path input = Path.of(args[1]);
-        Path outputDir = Files.createDirectories(Path.of(args[2]));
-        float threshold = args.length > 3 ? Float.parseFloat(args[3]) : DetectorOptions.DEFAULT_THRESHOLD;
+    static final String USAGE = "DetectObjects MODEL.onnx IMAGE OUTPUT_DIR [THRESHOLD]";
+
+    public static void main(String[] args) {
+        Cli.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, java.io.PrintStream err) {
+        return Cli.run("DetectObjects", args, DetectObjects::detect, err);
+    }
+
+    private static void detect(String[] args) throws IOException, InvalidImageException {
+        Cli.arguments(args, 3, 4, USAGE);
+        Path model = Cli.file(args[0]);
+        Path input = Cli.file(args[1]);
+        float threshold = args.length > 3 ? Cli.threshold(args[3]) : DetectorOptions.DEFAULT_THRESHOLD;
+        Path outputDir = Path.of(args[2]);
+        Cli.createDirectories(outputDir);
 
         String name = input.getFileName().toString().replaceFirst("\\.[^.]+$", "");
         try (CutlerDetector detector = CutlerDetector.open(DetectorOptions.of(model));
@@ -48,8 +56,7 @@ public final class DetectObjects {
                     found.timings().inferenceMs());
             System.out.println("wrote " + picture + " and " + json);
         } catch (InvalidImageException e) {
-            System.err.println(input + ": " + e.getMessage());
-            System.exit(65);
+            throw new Cli.Problem(input + ": " + e.getMessage());
         }
     }
 

@@ -36,20 +36,29 @@ public final class EvaluateRag {
     private EvaluateRag() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 3) {
-            System.err.println("usage: EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR [excerpts|whole-documents]]");
-            System.exit(64);
-        }
-        List<Case> cases = read(Path.of(args[1]));
+    static final String USAGE = "EvaluateRag RESUME QUESTIONS.tsv WORK_DIR [JLAMA_MODEL_DIR [excerpts|whole-documents]]";
+
+    public static void main(String[] args) {
+        Cli.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, java.io.PrintStream err) {
+        return Cli.run("EvaluateRag", args, EvaluateRag::evaluateAll, err);
+    }
+
+    private static void evaluateAll(String[] args) throws IOException {
+        Cli.arguments(args, 3, 5, USAGE);
+        Path resume = Cli.file(args[0]);
+        List<Case> cases = read(Cli.file(args[1]));
         Path work = Path.of(args[2]);
+        PromptLayout layout = args.length > 4
+                ? PromptLayout.parse(args[4]).orElseThrow(() -> new Cli.Problem(
+                        "LAYOUT must be excerpts or whole-documents, not " + args[4]))
+                : PromptLayout.EXCERPTS;
         AnswerGenerator generator = args.length > 3
-                ? JlamaGenerator.load(Path.of(args[3]), JlamaGenerator.Options.DEFAULT.withLayout(args.length > 4
-                        ? PromptLayout.parse(args[4]).orElseThrow(() -> new IllegalArgumentException(
-                                "LAYOUT must be excerpts or whole-documents, not " + args[4]))
-                        : PromptLayout.EXCERPTS))
+                ? JlamaGenerator.load(Cli.directory(args[3]), JlamaGenerator.Options.DEFAULT.withLayout(layout))
                 : null;
-        try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of(args[0]))))
+        try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(resume)))
                 .workingDir(work).generator(generator).build()) {
             System.out.printf(Locale.ROOT, "%s: %d chunks, %d questions (%d answerable)%n", args[0], qa.chunks().size(),
                     cases.size(), cases.stream().filter(Case::answerable).count());

@@ -16,13 +16,20 @@ public final class IdentifyImages {
     private IdentifyImages() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            System.err.println("usage: IdentifyImages FILE...");
-            System.exit(64);
-        }
+    static final String USAGE = "IdentifyImages FILE...";
+
+    public static void main(String[] args) {
+        Cli.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, java.io.PrintStream err) {
+        return Cli.run("IdentifyImages", args, IdentifyImages::identify, err);
+    }
+
+    private static void identify(String[] args) throws IOException {
+        Cli.arguments(args, 1, Integer.MAX_VALUE, USAGE);
         for (String arg : args) {
-            Path file = Path.of(arg);
+            Path file = Cli.file(arg);
             byte[] head;
             try (InputStream in = Files.newInputStream(file)) {
                 head = in.readNBytes(ImageFormat.SNIFF_LENGTH);

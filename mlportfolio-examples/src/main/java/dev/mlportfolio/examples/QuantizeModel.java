@@ -18,16 +18,22 @@ public final class QuantizeModel {
     private QuantizeModel() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: QuantizeModel MODEL_DIR OUT_DIR   (writes a Jlama Q4 copy of MODEL_DIR)");
-            System.exit(2);
-        }
-        Path in = Path.of(args[0]);
+    static final String USAGE = "QuantizeModel MODEL_DIR OUT_DIR   (writes a Jlama Q4 copy of MODEL_DIR)";
+
+    public static void main(String[] args) {
+        Cli.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, java.io.PrintStream err) {
+        return Cli.run("QuantizeModel", args, QuantizeModel::quantize, err);
+    }
+
+    private static void quantize(String[] args) throws IOException {
+        Cli.arguments(args, 2, 2, USAGE);
+        Path in = Cli.directory(args[0]);
         Path out = Path.of(args[1]);
         if (!Files.isRegularFile(in.resolve("config.json"))) {
-            System.err.println("QuantizeModel: no config.json in " + in);
-            System.exit(2);
+            throw new Cli.Problem("no config.json in " + in);
         }
         Path written = SafeTensorSupport.quantizeModel(in, DType.Q4, new String[] {"model.embed_tokens.weight"},
                 new String[0], Optional.of(out));
