@@ -47,8 +47,11 @@ public record DetectionResponse(
         timings.put("inference", round(detection.timings().inferenceMs()));
         timings.put("postprocess", round(detection.timings().postprocessMs()));
         timings.put("overlay", round(overlayMs));
-        return new DetectionResponse(true, instances.size(), seconds, detection.width(), detection.height(), instances,
-                image, imageFormat, detection.threshold(), "CutLER", detection.executionProvider(), timings);
+        // The threshold is a float: widened as is it would read 0.3499999940395355; its shortest
+        // decimal form is what the client sent.
+        return new DetectionResponse(true, instances.size(), Math.round(seconds * 1e6) / 1e6, detection.width(),
+                detection.height(), instances, image, imageFormat, Double.parseDouble(Float.toString(detection.threshold())),
+                "CutLER", detection.executionProvider(), timings);
     }
 
     private static InstanceJson instance(Instance instance) {
