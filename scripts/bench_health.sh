@@ -19,7 +19,7 @@ jar=mlportfolio-server/target/mlportfolio-server.jar
 ensure_wrk
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
     require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-server -am package
+    mvn_quiet -DskipTests -pl mlportfolio-server -am package
 fi
 
 log=$(mktemp)

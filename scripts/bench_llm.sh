@@ -13,7 +13,7 @@ JQ4=1 scripts/fetch_llm.sh
 install_venv .venv-llama scripts/requirements-llama-cpp.txt
 if [ ! -f mlportfolio-examples/target/mlportfolio-examples.jar ]; then
     require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-examples -am install
+    mvn_quiet -DskipTests -pl mlportfolio-examples -am install
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -12,7 +12,7 @@ source scripts/lib/env.sh
 find_jdk
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
     require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-examples -am package
+    mvn_quiet -DskipTests -pl mlportfolio-examples -am package
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -32,7 +32,7 @@ if [ "$known" = 0 ]; then
 fi
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f mlportfolio-examples/target/mlportfolio-examples.jar ]; then
     require_maven
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-examples -am package
+    mvn_quiet -DskipTests -pl mlportfolio-examples -am package
 fi
 # shellcheck disable=SC2086
 exec "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*" \

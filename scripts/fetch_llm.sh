@@ -44,7 +44,7 @@ if [ "${JQ4:-0}" = 1 ] && [ ! -f "$target-JQ4/config.json" ]; then
     if [ ! -f mlportfolio-examples/target/mlportfolio-examples.jar ]; then
         require_maven
         echo "fetch_llm.sh: building the examples (first run, about a minute)" >&2
-        mvn -q -B -ntp -DskipTests -pl mlportfolio-examples -am install
+        mvn_quiet -DskipTests -pl mlportfolio-examples -am install
     fi
     echo "fetch_llm.sh: quantizing to Jlama Q4 in $target-JQ4" >&2
     # shellcheck disable=SC2086

@@ -14,8 +14,12 @@ find_jdk
 jar=mlportfolio-server/target/mlportfolio-server.jar
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ]; then
     require_maven
-    echo "run.sh: building with $JAVA_HOME (tests skipped; scripts/test.sh runs them)" >&2
-    mvn -q -B -ntp -DskipTests -pl mlportfolio-server -am package
+    if [ -f "$jar" ]; then
+        echo "run.sh: building with $JAVA_HOME (tests skipped; scripts/test.sh runs them)" >&2
+    else
+        echo "run.sh: building with $JAVA_HOME (first run: Maven downloads the dependencies, about a minute)" >&2
+    fi
+    mvn_quiet -DskipTests -pl mlportfolio-server -am package
 fi
 
 MLFLOW_PID=""

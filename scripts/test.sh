@@ -43,3 +43,9 @@ scripts/fetch_llm.sh
 export MLPORTFOLIO_REQUIRE_LLM=1
 
 mvn -B -ntp verify "$@"
+
+# The README's marked commands, as written, against the jars just built (scripts/check_readme.sh);
+# skipped when Maven was asked for part of the build only.
+if [ $# -eq 0 ]; then
+    scripts/check_readme.sh
+fi

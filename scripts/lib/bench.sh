@@ -37,7 +37,7 @@ bench_setup() {
     ensure_wrk
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
         require_maven
-        mvn -q -B -ntp -DskipTests -pl mlportfolio-server,mlportfolio-examples -am package
+        mvn_quiet -DskipTests -pl mlportfolio-server,mlportfolio-examples -am package
     fi
     BENCH_CP="mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*"
     work=$(mktemp -d)

@@ -59,3 +59,11 @@ require_maven() {
         exit 1
     fi
 }
+
+# Maven, quiet: its output (errors only, with -q) goes to stderr without the ANSI reset codes that
+# Maven 3.8 writes even with -B (they showed up as "[0m" in scripts' output). Exit status is Maven's.
+#   mvn_quiet ARGS...
+mvn_quiet() (
+    set -o pipefail
+    mvn -q -B -ntp "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+)

@@ -15,7 +15,7 @@ install_venv() {
         python3 -m venv "$venv"
     fi
     if [ ! -f "$stamp" ] || ! sha256sum --quiet -c "$stamp" >/dev/null 2>&1; then
-        echo "installing $(basename "$requirements") into $venv" >&2
+        echo "installing $(basename "$requirements") into $venv (from PyPI; up to a minute, once)" >&2
         "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
         sha256sum "$requirements" > "$stamp"
     fi

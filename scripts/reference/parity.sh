@@ -13,7 +13,7 @@ onnx="${3:?onnx file}"
 shift 3
 if [ ! -f mlportfolio-examples/target/mlportfolio-examples.jar ]; then
     require_maven
-    mvn -B -q -ntp -DskipTests package -pl mlportfolio-examples -am
+    mvn_quiet -DskipTests package -pl mlportfolio-examples -am
 fi
 export JAVA="$JAVA_HOME/bin/java" JVM_FLAGS
 export MLPORTFOLIO_CLASSPATH="mlportfolio-examples/target/mlportfolio-examples.jar:mlportfolio-examples/target/libs/*"

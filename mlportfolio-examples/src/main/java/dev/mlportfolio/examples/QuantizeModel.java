@@ -19,6 +19,27 @@ public final class QuantizeModel {
     }
 
     static final String USAGE = "QuantizeModel MODEL_DIR OUT_DIR   (writes a Jlama Q4 copy of MODEL_DIR)";
+    private static final String MARKER = ".quantized-by-mlportfolio";
+
+    // Running it again replaces its own earlier output; any other folder with files is refused.
+    private static void clearEarlierOutput(Path out) throws IOException {
+        if (!Files.isDirectory(out)) {
+            return;
+        }
+        try (var entries = Files.list(out)) {
+            if (entries.findAny().isEmpty()) {
+                return;
+            }
+        }
+        if (!Files.isRegularFile(out.resolve(MARKER))) {
+            throw new Cli.Problem(out + " already holds files that QuantizeModel did not write; choose an empty OUT_DIR");
+        }
+        try (var files = Files.walk(out)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 
     public static void main(String[] args) {
         Cli.exit(run(args, System.err));
@@ -35,8 +56,10 @@ public final class QuantizeModel {
         if (!Files.isRegularFile(in.resolve("config.json"))) {
             throw new Cli.Problem("no config.json in " + in);
         }
+        clearEarlierOutput(out);
         Path written = SafeTensorSupport.quantizeModel(in, DType.Q4, new String[] {"model.embed_tokens.weight"},
                 new String[0], Optional.of(out));
+        Files.writeString(out.resolve(MARKER), "written by mlportfolio's QuantizeModel from " + in.toAbsolutePath() + "\n");
         System.out.println("QuantizeModel: wrote " + written);
     }
 }

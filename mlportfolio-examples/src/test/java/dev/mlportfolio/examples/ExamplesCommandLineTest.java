@@ -67,6 +67,17 @@ class ExamplesCommandLineTest {
     }
 
     @Test
+    void quantizeModelRefusesAFolderItDidNotWrite(@TempDir Path dir) throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model"));
+        Files.writeString(model.resolve("config.json"), "{}");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        assertOneLineMistake(run(QuantizeModel::run, model.toString(), out.toString()), "QuantizeModel",
+                "already holds files that QuantizeModel did not write");
+        assertTrue(Files.exists(out.resolve("notes.txt")), "nothing of the user's is deleted");
+    }
+
+    @Test
     void aBadThresholdOrAFileThatIsNotAnImageIsAMistakeToo(@TempDir Path dir) {
         String model = System.getProperty("mlportfolio.testModel");
         String shapes = SAMPLES.resolve("shapes.jpg").toString();
