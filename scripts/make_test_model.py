@@ -70,7 +70,10 @@ def build():
         helper.make_node("ReduceSum", ["bright", "ax12"], ["bright_sum"], keepdims=0),
         helper.make_node("Max", ["count", "one"], ["count1"]),
         helper.make_node("Div", ["bright_sum", "count1"], ["mean_bright"]),
-        helper.make_node("Mul", ["mean_bright", "inv255"], ["score_all"]),
+        helper.make_node("Mul", ["mean_bright", "inv255"], ["score_raw"]),
+        # A float32 sum over a million pixels drifts (1.0007 for an all-red 1333x800 tensor);
+        # CutLER's scores are probabilities, so keep these in [0, 1] too.
+        helper.make_node("Min", ["score_raw", "one"], ["score_all"]),
 
         # Boxes: first and one-past-last column and row holding the colour.
         helper.make_node("Shape", ["image"], ["shape"]),

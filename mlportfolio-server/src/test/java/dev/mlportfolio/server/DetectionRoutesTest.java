@@ -88,6 +88,7 @@ class DetectionRoutesTest {
             assertTrue(body.get("processing_time").asDouble() > 0);
             assertEquals("cpu", body.get("execution_provider").asText());
             assertEquals("0.35", body.get("threshold").asText(), "the threshold as given, without float32 noise");
+            assertEquals("test-cutler-colors", body.get("model").asText(), "the model's name from its file");
             for (String stage : List.of("decode", "preprocess", "inference", "postprocess", "overlay")) {
                 assertTrue(body.get("timings_ms").has(stage), stage);
             }

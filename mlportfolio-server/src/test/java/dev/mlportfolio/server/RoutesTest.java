@@ -107,7 +107,7 @@ class RoutesTest {
         try (Http1ClientResponse res = client.get("/model/info").request()) {
             assertEquals(Status.OK_200, res.status());
             JsonNode body = json(res);
-            assertEquals("CutLER", body.get("model_name").asText());
+            assertEquals("cutler_cascade_final", body.get("model_name").asText(), "the default MODEL_PATH's file name");
             assertFalse(body.get("loaded").asBoolean(true));
             assertTrue(body.get("execution_provider").isNull());
             assertEquals("auto", body.get("requested_provider").asText());

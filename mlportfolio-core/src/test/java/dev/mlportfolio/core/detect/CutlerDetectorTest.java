@@ -92,6 +92,15 @@ class CutlerDetectorTest {
     }
 
     @Test
+    void scoresStayProbabilitiesOnALargeBrightRegion() throws Exception {
+        // The test model once summed a million pixels in float32 and scored this 1.002.
+        Detection found = detector.detect(Scenes.png(Scenes.draw(1333, 800, List.of(new Rect(0, 0, 1333, 800, Scenes.RED)))));
+        assertEquals(1, found.instances().size());
+        float score = found.instances().get(0).score();
+        assertTrue(score > 0.99f && score <= 1f, "score " + score);
+    }
+
+    @Test
     void oneByOneAndExtremeAspectRatiosWork() throws Exception {
         assertEquals(1, detector.detect(Scenes.png(Scenes.draw(1, 1, List.of(new Rect(0, 0, 1, 1, Scenes.RED)))))
                 .instances().size());

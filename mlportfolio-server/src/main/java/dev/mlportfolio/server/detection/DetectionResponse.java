@@ -38,8 +38,8 @@ public record DetectionResponse(
     public record MaskJson(int[] size, String counts) {
     }
 
-    static DetectionResponse of(Detection detection, double decodeMs, double overlayMs, String image, String imageFormat,
-                                double seconds) {
+    static DetectionResponse of(Detection detection, String model, double decodeMs, double overlayMs, String image,
+                                String imageFormat, double seconds) {
         List<InstanceJson> instances = detection.instances().stream().map(DetectionResponse::instance).toList();
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("decode", round(decodeMs));
@@ -51,13 +51,19 @@ public record DetectionResponse(
         // decimal form is what the client sent.
         return new DetectionResponse(true, instances.size(), Math.round(seconds * 1e6) / 1e6, detection.width(),
                 detection.height(), instances, image, imageFormat, Double.parseDouble(Float.toString(detection.threshold())),
-                "CutLER", detection.executionProvider(), timings);
+                model, detection.executionProvider(), timings);
     }
 
     private static InstanceJson instance(Instance instance) {
         CocoRle rle = instance.mask().toRle();
         return new InstanceJson(instance.box().toArray(), instance.score(), instance.area(),
                 new MaskJson(rle.size(), rle.counts()));
+    }
+
+    /** The model's name as its file gives it: {@code models/cutler_cascade_final.onnx} is {@code cutler_cascade_final}. */
+    static String modelName(java.nio.file.Path modelPath) {
+        String file = modelPath.getFileName() == null ? modelPath.toString() : modelPath.getFileName().toString();
+        return file.endsWith(".onnx") ? file.substring(0, file.length() - ".onnx".length()) : file;
     }
 
     private static double round(double ms) {

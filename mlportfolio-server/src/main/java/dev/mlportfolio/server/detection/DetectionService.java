@@ -66,7 +66,8 @@ public final class DetectionService implements ImageAnalyzer {
             double overlayMs = options.returnImage() ? (System.nanoTime() - overlayStart) / 1e6 : 0;
             recordStages(found, decodeMs, overlayMs);
             success = true;
-            DetectionResponse response = DetectionResponse.of(found, decodeMs, overlayMs,
+            DetectionResponse response = DetectionResponse.of(found,
+                    DetectionResponse.modelName(detector.options().modelPath()), decodeMs, overlayMs,
                     picture == null ? null : Base64.getEncoder().encodeToString(picture),
                     options.returnImage() ? options.format().name().toLowerCase(Locale.ROOT) : null,
                     (System.nanoTime() - start) / 1e9);

@@ -44,7 +44,7 @@ public final class ModelInfoService {
 
     public ModelInfo info() {
         String provider = detector.detector().map(d -> d.executionProvider()).orElse(null);
-        return new ModelInfo("CutLER", detector.modelPath().toString(), provider != null, detector.sha256(), provider,
+        return new ModelInfo(DetectionResponse.modelName(detector.modelPath()), detector.modelPath().toString(), provider != null, detector.sha256(), provider,
                 settings.onnxProvider().id(), settings.confidenceThreshold(), settings.maxImagePixels(),
                 InputSpec.CUTLER, Version.current(), detector.problem(), tracking.registryInfo());
     }

@@ -17,13 +17,45 @@ public final class TextLogFormatter extends Formatter {
                 .append(' ')
                 .append(LogLevels.shortLogger(record.getLoggerName()))
                 .append("  ")
-                .append(message(record));
+                .append(escape(message(record), false));
         if (record.getThrown() != null) {
             StringWriter trace = new StringWriter();
             record.getThrown().printStackTrace(new PrintWriter(trace));
-            line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+            line.append(System.lineSeparator()).append(escape(trace.toString().stripTrailing(), true));
         }
         return line.append(System.lineSeparator()).toString();
+    }
+
+    /**
+     * Control characters written as escapes: a NUL or an escape sequence from a client's file
+     * name or an exception message would otherwise reach the terminal or the log file raw (grep
+     * then calls the file binary), and a newline would forge a log line. A stack trace keeps
+     * its own line breaks and tabs.
+     */
+    static String escape(String text, boolean keepLines) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+                    && !(keepLines && (c == '\n' || c == '\r' || c == '\t'));
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (!control) {
+                    out.append(c);
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else {
+                    out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private String message(LogRecord record) {

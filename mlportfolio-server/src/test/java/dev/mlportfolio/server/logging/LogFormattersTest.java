@@ -43,6 +43,19 @@ class LogFormattersTest {
     }
 
     @Test
+    void textLinesEscapeControlCharactersFromMessagesAndExceptions() {
+        LogRecord record = new LogRecord(Level.WARNING, "upload {0} refused");
+        record.setParameters(new Object[] {"a\u0000b\u001b[31m.png\nFORGED line"});
+        record.setLoggerName("x.Y");
+        record.setThrown(new IllegalArgumentException("name with \u0000 inside"));
+        String text = new TextLogFormatter().format(record);
+        assertTrue(text.contains("upload a\\u0000b\\u001b[31m.png\\nFORGED line refused"), text);
+        assertTrue(text.contains("IllegalArgumentException: name with \\u0000 inside"), text);
+        assertTrue(text.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t'), "no raw control characters");
+        assertTrue(text.lines().noneMatch(l -> l.startsWith("FORGED")), "a newline in a message cannot start a log line");
+    }
+
+    @Test
     void textLinesAreReadable() {
         String line = new TextLogFormatter().format(access());
         assertTrue(line.matches("\\S+Z INFO +access  GET /task/\\{task_id} 404 1\\.5ms path=/task/abc request_id=r-1\\R"), line);
