@@ -3,6 +3,7 @@ package dev.mlportfolio.server;
 import static dev.mlportfolio.server.TestSupport.assertError;
 import static dev.mlportfolio.server.TestSupport.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,6 +165,37 @@ class UploadsTest {
         try (Http1ClientResponse res = client.post("/process-image").header(HeaderNames.CONTENT_TYPE, "multipart/form-data")
                 .submit("no boundary")) {
             assertError(res, Status.BAD_REQUEST_400, "invalid_multipart");
+        }
+    }
+
+    @Test
+    void aNulInTheFileNameIsA400AndTheServerKeepsServing() {
+        byte[] body = new Multipart().part("file", "a\u0000b.png", "image/png", TestSupport.image("png", 8, 8)).build();
+        try (Http1ClientResponse res = client.post("/process-image").header(HeaderNames.CONTENT_TYPE, Multipart.CONTENT_TYPE)
+                .submit(body)) {
+            JsonNode error = assertError(res, Status.BAD_REQUEST_400, "invalid_file_name");
+            assertFalse(error.get("message").asText().contains("\u0000"), "the NUL is not echoed: " + error);
+        }
+        try (Http1ClientResponse res = client.get("/health/live").request()) {
+            assertEquals(Status.OK_200, res.status());
+        }
+    }
+
+    @Test
+    void aLongFileNameIsNotMistakenForALargeFile() {
+        // commons-fileupload caps a part's headers at 512 bytes; a 600-character name is over that.
+        String name = "x".repeat(600) + ".png";
+        byte[] body = new Multipart().part("file", name, "image/png", TestSupport.image("png", 8, 8)).build();
+        try (Http1ClientResponse res = client.post("/process-image").header(HeaderNames.CONTENT_TYPE, Multipart.CONTENT_TYPE)
+                .submit(body)) {
+            JsonNode error = assertError(res, Status.BAD_REQUEST_400, "part_headers_too_large");
+            assertTrue(error.get("message").asText().contains("512"), error.toString());
+            assertFalse(error.get("message").asText().contains("MAX_FILE_SIZE"), error.toString());
+        }
+        String fine = "y".repeat(300) + ".png";
+        try (Http1ClientResponse res = client.post("/process-image").header(HeaderNames.CONTENT_TYPE, Multipart.CONTENT_TYPE)
+                .submit(new Multipart().part("file", fine, "image/png", TestSupport.image("png", 8, 8)).build())) {
+            assertFalse(res.status().code() == 400 || res.status().code() == 413, "a 300-character name is fine: " + res.status());
         }
     }
 

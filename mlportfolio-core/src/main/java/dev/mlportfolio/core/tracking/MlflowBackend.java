@@ -72,7 +72,7 @@ public final class MlflowBackend implements TrackingBackend {
 
     @Override
     public String location() {
-        return connection.trackingUri().toString();
+        return connection.displayUri();              // for messages and answers: never the credentials
     }
 
     @Override

@@ -37,6 +37,15 @@ public record MlflowConnection(URI trackingUri, String username, String password
         }
     }
 
+    /**
+     * The tracking URI fit for a log line or an answer: without the user and password a URI such
+     * as {@code https://user:token@mlflow.example.com} may carry.
+     */
+    public String displayUri() {
+        String user = trackingUri.getRawUserInfo();
+        return user == null ? trackingUri.toString() : trackingUri.toString().replace(user + "@", "");
+    }
+
     public static MlflowConnection of(String trackingUri) {
         return new MlflowConnection(URI.create(trackingUri.strip()), null, null, null, DEFAULT_TIMEOUT);
     }
@@ -62,9 +71,10 @@ public record MlflowConnection(URI trackingUri, String username, String password
         return token != null ? "Bearer " + token : null;
     }
 
+    /** Says where, never with what (the record's own toString would print the password and token). */
     @Override
     public String toString() {
-        return "MlflowConnection[" + trackingUri + (username != null ? ", basic auth" : token != null ? ", token" : "")
+        return "MlflowConnection[" + displayUri() + (username != null ? ", basic auth" : token != null ? ", token" : "")
                 + ", timeout " + timeout + "]";
     }
 }

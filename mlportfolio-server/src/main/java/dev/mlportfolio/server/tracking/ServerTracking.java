@@ -65,7 +65,7 @@ public final class ServerTracking implements HealthContributor, AutoCloseable {
                 .withQueueCapacity(options.queueSize());
         AsyncTracker tracker = new AsyncTracker(MlflowBackend.connect(connection), trackerSettings, listener(metrics));
         metrics.gauge("mlflow_queue_depth", "Runs waiting to be written to MLflow", () -> tracker.status().backlog());
-        LOG.info("MLflow tracking to " + connection.trackingUri() + " (experiments " + settings.mlflowExperimentName()
+        LOG.info("MLflow tracking to " + connection.displayUri() + " (experiments " + settings.mlflowExperimentName()
                 + " and " + options.ragExperimentName() + ", artifact sample rate " + options.artifactSampleRate() + ")");
         return new ServerTracking(settings, tracker, MlflowBackend.connect(connection));
     }

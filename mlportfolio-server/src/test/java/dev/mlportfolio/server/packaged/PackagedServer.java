@@ -30,13 +30,14 @@ final class PackagedServer implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("ready on http://[^:]+:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
-    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final List<String> log;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private PackagedServer(Process process, int port) {
+    private PackagedServer(Process process, int port, List<String> log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     static PackagedServer start(Path workDir, Map<String, String> env) throws Exception {
@@ -74,9 +75,25 @@ final class PackagedServer implements AutoCloseable {
             }
             port.completeExceptionally(new AssertionError("the server stopped before it was ready:\n" + String.join("\n", lines)));
         });
-        PackagedServer server = new PackagedServer(process, port.get(90, TimeUnit.SECONDS));
-        server.log.addAll(lines);
-        return server;
+        return new PackagedServer(process, port.get(90, TimeUnit.SECONDS), lines);
+    }
+
+    /** Waits for a log line containing {@code text} (the log keeps growing while the server runs). */
+    String awaitLog(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : log) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no log line with '" + text + "' in " + timeout + ":\n" + String.join("\n", log));
+    }
+
+    List<String> log() {
+        return List.copyOf(log);
     }
 
     /** Waits until {@code /rag/health} answers 200 (the pipeline, and the language model, loaded). */

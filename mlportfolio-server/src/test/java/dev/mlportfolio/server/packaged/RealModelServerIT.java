@@ -60,6 +60,7 @@ class RealModelServerIT {
         Path broken = Files.createDirectories(dir.resolve("broken-model"));
         Files.writeString(broken.resolve("config.json"), "{\"model_type\": \"llama\", \"hidden_size\": \"lots\"}");
         try (PackagedServer server = PackagedServer.start(dir, Map.of("RAG_MODEL_PATH", broken.toString()))) {
+            server.awaitLog("MLflow tracking is off", Duration.ofSeconds(10));
             server.awaitRag(Duration.ofSeconds(90));
             JsonNode health = PackagedServer.json(server.get("/health")).path("services").path("rag");
             assertEquals("degraded", health.path("status").asText(), health.toString());
@@ -71,6 +72,19 @@ class RealModelServerIT {
             HttpResponse<String> res = server.post("/rag/query", "{\"query\": \"What is your current job title?\"}");
             assertEquals(200, res.statusCode(), res.body());
             assertTrue(PackagedServer.json(res).path("response").asText().contains("Machine Learning Engineer"), res.body());
+        }
+    }
+
+    @Test
+    void theStartUpLinesSayWhereTrackingGoesWithoutCredentials(@TempDir Path dir) throws Exception {
+        // Port 1 on loopback: nothing listens, the server starts anyway with tracking failing quietly.
+        try (PackagedServer server = PackagedServer.start(dir, Map.of("MLFLOW_TRACKING_URI", "http://alice:s3cret@127.0.0.1:1"))) {
+            String line = server.awaitLog("MLflow tracking to", Duration.ofSeconds(10));
+            assertTrue(line.contains("MLflow tracking to http://127.0.0.1:1 "), line);
+            String health = server.get("/health").body();
+            assertTrue(health.contains("http://127.0.0.1:1") && !health.contains("s3cret"), "/health names the server only: " + health);
+            server.awaitLog("tracking server unavailable", Duration.ofSeconds(20));
+            assertTrue(server.log().stream().noneMatch(l -> l.contains("s3cret")), "no credentials in the log: " + server.log());
         }
     }
 }
