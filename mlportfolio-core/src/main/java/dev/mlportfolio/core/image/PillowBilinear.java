@@ -112,17 +112,13 @@ public final class PillowBilinear {
                                    int width, byte[] out) {
         int sourceStride = sourceWidth * CHANNELS;
         int stride = width * CHANNELS;
-        byte[] row = new byte[sourceStride];
-        int[] in = new int[sourceStride];
+        byte[] in = new byte[sourceStride];
         int[] start = taps.start;
         int[] count = taps.count;
         int[] k = taps.weights;
         int size = taps.size;
         for (int y = from, o = from * stride; y < to; y++) {
-            source.get((firstRow + y) * sourceStride, row, 0, sourceStride);
-            for (int i = 0; i < sourceStride; i++) {
-                in[i] = row[i] & 0xff;
-            }
+            source.get((firstRow + y) * sourceStride, in, 0, sourceStride);
             for (int x = 0; x < width; x++) {
                 int p = start[x] * CHANNELS;
                 int w = x * size;
@@ -134,15 +130,15 @@ public final class PillowBilinear {
                 for (; w + 1 < end; w += 2, p += 2 * CHANNELS) {
                     int k0 = k[w];
                     int k1 = k[w + 1];
-                    s0 += in[p] * k0 + in[p + 3] * k1;
-                    s1 += in[p + 1] * k0 + in[p + 4] * k1;
-                    s2 += in[p + 2] * k0 + in[p + 5] * k1;
+                    s0 += (in[p] & 0xff) * k0 + (in[p + 3] & 0xff) * k1;
+                    s1 += (in[p + 1] & 0xff) * k0 + (in[p + 4] & 0xff) * k1;
+                    s2 += (in[p + 2] & 0xff) * k0 + (in[p + 5] & 0xff) * k1;
                 }
                 if (w < end) {
                     int kw = k[w];
-                    s0 += in[p] * kw;
-                    s1 += in[p + 1] * kw;
-                    s2 += in[p + 2] * kw;
+                    s0 += (in[p] & 0xff) * kw;
+                    s1 += (in[p + 1] & 0xff) * kw;
+                    s2 += (in[p + 2] & 0xff) * kw;
                 }
                 out[o++] = clip(s0);
                 out[o++] = clip(s1);
@@ -177,12 +173,12 @@ public final class PillowBilinear {
     /**
      * Runs {@code rows} output rows as two halves, one in the common pool, when there are enough
      * outputs to pay for it: OpenCV's resize, which this replaced, also uses every core, and one
-     * thread of this port runs at about Pillow's own speed, two to three times slower than
-     * OpenCV's INTER_AREA (docs/benchmarks.md). Each row depends only on the input, so the halves
-     * give the same bytes as one pass.
+     * thread of this port runs at about Pillow's own speed, well behind OpenCV's INTER_AREA
+     * (docs/benchmarks.md). Each row depends only on the input, so the halves give the same bytes
+     * as one pass. (The common pool has at least one thread; the caller runs the other half.)
      */
     private static void inHalves(int rows, int width, RowRange pass) {
-        if ((long) rows * width < PARALLEL_MIN_OUTPUTS || ForkJoinPool.getCommonPoolParallelism() < 1 || rows < 2) {
+        if ((long) rows * width < PARALLEL_MIN_OUTPUTS || rows < 2) {
             pass.run(0, rows);
             return;
         }
