@@ -43,8 +43,10 @@ public final class CutlerPreprocessor {
         int h = plan.height();
         int plane = w * h;
         ByteBuffer buffer = take(3 * plane);
-        try (Mat resized = PillowBilinear.resize(source, w, h); MatVector bgr = new MatVector()) {
-            opencv_core.split(resized, bgr);
+        // An image already at the planned size (short side 800) is split as it is, not copied first.
+        boolean same = w == source.cols() && h == source.rows();
+        try (Mat resized = same ? null : PillowBilinear.resize(source, w, h); MatVector bgr = new MatVector()) {
+            opencv_core.split(same ? source : resized, bgr);
             // Each 8-bit channel converts straight into its place in the tensor: R, G, B planes.
             for (int channel = 0; channel < 3; channel++) {
                 int target = 2 - channel;
