@@ -32,9 +32,11 @@ public final class DetectionService implements ImageAnalyzer {
     private final OverlayRenderer overlay = new OverlayRenderer();
     private final ServerMetrics metrics;
     private final PredictionRuns runs;
+    private final String modelName;
 
     public DetectionService(CutlerDetector detector, ServerMetrics metrics, ServerTracking tracking, String modelSha256) {
         this.detector = detector;
+        this.modelName = DetectionResponse.modelName(detector.options().modelPath());
         this.metrics = metrics;
         this.runs = new PredictionRuns(tracking, modelSha256);
     }
@@ -66,8 +68,7 @@ public final class DetectionService implements ImageAnalyzer {
             double overlayMs = options.returnImage() ? (System.nanoTime() - overlayStart) / 1e6 : 0;
             recordStages(found, decodeMs, overlayMs);
             success = true;
-            DetectionResponse response = DetectionResponse.of(found,
-                    DetectionResponse.modelName(detector.options().modelPath()), decodeMs, overlayMs,
+            DetectionResponse response = DetectionResponse.of(found, modelName, decodeMs, overlayMs,
                     picture == null ? null : Base64.getEncoder().encodeToString(picture),
                     options.returnImage() ? options.format().name().toLowerCase(Locale.ROOT) : null,
                     (System.nanoTime() - start) / 1e9);
