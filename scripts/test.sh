@@ -5,7 +5,7 @@
 # The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt) and .venv
 # with the project's Python tools (scripts/requirements-tools.txt: Pillow for the resize tests), fetches
 # and converts the real SmolLM2 model (scripts/fetch_llm.sh, .venv-llm) and,
-# as root, installs Debian's prometheus and nginx packages when they are missing.
+# as root, installs Debian's prometheus, nginx and redis-server packages when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
@@ -25,11 +25,14 @@ export MLPORTFOLIO_TEST_MLFLOW_URI="$MLFLOW_URI"
 export MLPORTFOLIO_MLFLOW_BIN="$MLFLOW_BIN"
 export MLPORTFOLIO_REQUIRE_MLFLOW=1
 
-# Real Prometheus and nginx for the observability and proxy tests.
+# Real Prometheus, nginx and Redis for the observability, proxy and shared-task tests (the tests
+# start their own redis-server on a free loopback port).
 ensure_package prometheus prometheus
 ensure_package nginx nginx
+ensure_package redis-server redis-server
 export MLPORTFOLIO_PROMETHEUS_BIN="$(command -v prometheus)"
 export MLPORTFOLIO_NGINX_BIN="$(command -v nginx)"
+export MLPORTFOLIO_REDIS_BIN="$(command -v redis-server)"
 export MLPORTFOLIO_REQUIRE_TOOLS=1
 
 # Pillow itself, pinned, for PillowBilinearTest: our resize must equal PIL's byte for byte.

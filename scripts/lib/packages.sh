@@ -1,4 +1,4 @@
-# Shared by the scripts: Debian packages the tests run for real (Prometheus, nginx).
+# Shared by the scripts: Debian packages the tests run for real (Prometheus, nginx, Redis).
 #   ensure_package COMMAND PACKAGE   installs PACKAGE with apt-get when COMMAND is missing (root only)
 
 ensure_package() {

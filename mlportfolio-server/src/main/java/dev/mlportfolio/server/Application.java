@@ -15,11 +15,14 @@ import dev.mlportfolio.server.rag.RagService;
 import dev.mlportfolio.server.routes.ImageAnalyzer;
 import dev.mlportfolio.server.routes.ImageService;
 import dev.mlportfolio.server.routes.RootService;
-import dev.mlportfolio.server.tasks.InMemoryTaskStore;
+import dev.mlportfolio.server.tasks.InMemoryTaskQueue;
 import dev.mlportfolio.server.tasks.TaskHealth;
 import dev.mlportfolio.server.tasks.TaskManager;
+import dev.mlportfolio.server.tasks.TaskMeters;
+import dev.mlportfolio.server.tasks.TaskQueue;
+import dev.mlportfolio.server.tasks.TaskSettings;
+import dev.mlportfolio.server.tasks.redis.RedisTaskQueue;
 import dev.mlportfolio.server.tasks.TaskService;
-import dev.mlportfolio.server.tasks.TaskStatus;
 import dev.mlportfolio.server.tracking.MlflowRunsService;
 import dev.mlportfolio.server.tracking.ServerTracking;
 import dev.mlportfolio.server.upload.ImageUploadReader;
@@ -62,24 +65,26 @@ public final class Application implements AutoCloseable {
         tracking.registerModel(detector);
         this.imageAnalyzer = builder.imageAnalyzer != null ? Optional.of(builder.imageAnalyzer)
                 : detector.detector().map(d -> new DetectionService(d, metrics, tracking, detector.sha256()));
-        TaskManager.Settings taskSettings = new TaskManager.Settings(settings.taskWorkers(), settings.taskQueueSize(),
-                settings.taskResultTtl(), builder.sweepInterval != null ? builder.sweepInterval
-                        : clamp(settings.taskResultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)));
-        this.tasks = new TaskManager(new InMemoryTaskStore(), taskSettings, clock, new TaskManager.Listener() {
-            @Override
-            public void submitted(String kind, String outcome) {
-                metrics.taskSubmitted(kind, outcome);
-            }
-
-            @Override
-            public void finished(String kind, TaskStatus status, Duration runTime) {
-                metrics.taskFinished(kind, status.id(), runTime.toNanos() / 1e9);
-            }
-        });
+        TaskSettings taskConfig = settings.tasks();
+        TaskManager.Settings taskSettings = new TaskManager.Settings(taskConfig.workers(), taskConfig.queueSize(),
+                taskConfig.resultTtl(), builder.sweepInterval != null ? builder.sweepInterval
+                        : clamp(taskConfig.resultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+                taskConfig.maxAttempts());
+        this.tasks = new TaskManager(taskQueue(taskConfig, builder.consumerName, clock), taskSettings, clock,
+                new TaskMeters(metrics));
         metrics.modelMemory(detector::memoryBytes);
         metrics.modelMemory(rag::memoryBytes);
-        metrics.gauge("task_queue_depth", "Async tasks waiting for a worker", tasks::queued);
-        metrics.gauge("tasks_running", "Async tasks running now", tasks::running);
+        TaskMeters.gauges(metrics, tasks);
+    }
+
+    /** In memory, or shared through Redis when {@code REDIS_URL} is set. */
+    private static TaskQueue taskQueue(TaskSettings settings, String consumerName, Clock clock) {
+        if (settings.redisUrl().isEmpty()) {
+            return new InMemoryTaskQueue(clock);
+        }
+        return new RedisTaskQueue(new RedisTaskQueue.Settings(settings.redisUrl().get(), settings.redisKeyPrefix(),
+                settings.visibilityTimeout(), settings.workers() + 32,
+                consumerName != null ? consumerName : RedisTaskQueue.uniqueConsumerName()), clock);
     }
 
     public static Builder builder(ServerSettings settings) {
@@ -122,6 +127,7 @@ public final class Application implements AutoCloseable {
         new RagService(rag, metrics, taskService, compute, tracking).routes(routes);
         new MlflowRunsService(tracking).routes(routes);
         routes.finish();
+        tasks.start(); // after the services registered their task handlers
     }
 
     /** Ready while it takes new work; false from the moment shutdown begins. */
@@ -187,6 +193,7 @@ public final class Application implements AutoCloseable {
         private LoadedRag rag;
         private Duration sweepInterval;
         private AsyncTracker.Settings trackerSettings;
+        private String consumerName;
 
         private Builder(ServerSettings settings) {
             this.settings = settings;
@@ -224,6 +231,12 @@ public final class Application implements AutoCloseable {
         /** Queue and retry settings of the MLflow writer (its queue size still comes from MLFLOW_QUEUE_SIZE). */
         public Builder trackerSettings(AsyncTracker.Settings value) {
             this.trackerSettings = value;
+            return this;
+        }
+
+        /** This replica's name in the Redis consumer group; unique per process unless a test sets it. */
+        public Builder consumerName(String value) {
+            this.consumerName = value;
             return this;
         }
 

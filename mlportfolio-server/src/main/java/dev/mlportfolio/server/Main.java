@@ -70,9 +70,9 @@ public final class Main {
         long readyMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("mlportfolio " + Version.current() + " ready on http://" + settings.host() + ":" + server.port()
                 + " in " + readyMs + " ms (environment=" + settings.environment() + ", task workers="
-                + settings.taskWorkers() + ", queue=" + settings.taskQueueSize() + ")");
-        settings.redisUrl().ifPresent(uri -> log.warning("REDIS_URL is set, but tasks use the in-memory store; "
-                + "a shared store is not part of this build"));
+                + settings.tasks().workers() + ", queue=" + settings.tasks().queueSize() + ", tasks "
+                + (settings.tasks().redisUrl().isPresent() ? "shared through " + app.tasks().queue().details().get("redis")
+                        : "in memory") + ")");
         settings.sentryDsn().ifPresent(dsn -> log.warning("SENTRY_DSN is set, but Sentry reporting is not part of "
                 + "this build; errors go to the log"));
         return 0;

@@ -3,6 +3,7 @@ package dev.mlportfolio.server;
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
+import dev.mlportfolio.server.tasks.TaskSettings;
 import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,7 +33,6 @@ public record ServerSettings(
         int port,
         Optional<URI> mlflowTrackingUri,
         String mlflowExperimentName,
-        Optional<URI> redisUrl,
         Path modelPath,
         double confidenceThreshold,
         ExecutionProvider onnxProvider,
@@ -50,9 +50,7 @@ public record ServerSettings(
         int onnxThreads,
         Optional<String> sentryDsn,
         int computeThreads,
-        int taskWorkers,
-        int taskQueueSize,
-        Duration taskResultTtl,
+        TaskSettings tasks,
         Duration shutdownGracePeriod,
         TrackingSettings tracking) {
 
@@ -91,8 +89,6 @@ public record ServerSettings(
                 "an http:// or https:// URL such as http://127.0.0.1:5000", v -> uri(v, "http", "https"));
         String experiment = r.read("MLFLOW_EXPERIMENT_NAME", "cutler_model", "a name of 1 to 500 characters",
                 v -> v.length() <= 500 ? v : null);
-        Optional<URI> redis = r.readOptional("REDIS_URL", "a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0",
-                v -> uri(v, "redis", "rediss"));
         Path modelPath = r.read("MODEL_PATH", Path.of("models", "cutler_cascade_final.onnx"), "a file path", Reader::path);
         double threshold = r.read("CONFIDENCE_THRESHOLD", 0.35, "a number from 0 to 1, e.g. 0.35",
                 v -> doubleIn(v, 0.0, 1.0));
@@ -119,18 +115,30 @@ public record ServerSettings(
         Optional<String> sentry = r.readOptional("SENTRY_DSN", "a DSN URL", v -> v);
         int compute = r.read("COMPUTE_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "a whole number from 1 to 256", v -> intIn(v, 1, 256));
+        Duration grace = r.read("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20), "a whole number of seconds from 0 to 3600",
+                v -> seconds(v, 0, 3600));
+        TaskSettings tasks = tasks(r);
+        TrackingSettings tracking = tracking(r);
+        r.throwIfInvalid();
+        return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, modelPath,
+                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking);
+    }
+
+    private static TaskSettings tasks(Reader r) {
         int workers = r.read("TASK_WORKERS", Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "a whole number from 1 to 256", v -> intIn(v, 1, 256));
         int queueSize = r.read("TASK_QUEUE_SIZE", 100, "a whole number from 1 to 100000", v -> intIn(v, 1, 100_000));
         Duration ttl = r.read("TASK_RESULT_TTL", Duration.ofHours(1), "a whole number of seconds from 1 to 604800",
                 v -> seconds(v, 1, 604_800));
-        Duration grace = r.read("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20), "a whole number of seconds from 0 to 3600",
-                v -> seconds(v, 0, 3600));
-        TrackingSettings tracking = tracking(r);
-        r.throwIfInvalid();
-        return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, redis, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
-                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, workers, queueSize, ttl, grace, tracking);
+        Optional<URI> redis = r.readOptional("REDIS_URL", "a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0",
+                v -> uri(v, "redis", "rediss"));
+        String prefix = r.read("REDIS_KEY_PREFIX", TaskSettings.DEFAULT_KEY_PREFIX,
+                "1 to 100 letters, digits or . _ : -", v -> v.matches("[A-Za-z0-9._:\\-]{1,100}") ? v : null);
+        Duration visibility = r.read("TASK_VISIBILITY_TIMEOUT", Duration.ofSeconds(60),
+                "a whole number of seconds from 1 to 3600", v -> seconds(v, 1, 3600));
+        int attempts = r.read("TASK_MAX_ATTEMPTS", 3, "a whole number from 1 to 100", v -> intIn(v, 1, 100));
+        return new TaskSettings(workers, queueSize, ttl, redis, prefix, visibility, attempts);
     }
 
     private static TrackingSettings tracking(Reader r) {

@@ -74,7 +74,7 @@ class RoutesTest {
             assertEquals("unavailable", services.get("mlflow").get("status").asText());
             assertTrue(services.get("mlflow").get("message").asText().contains("MLFLOW_TRACKING_URI"));
             assertEquals("up", services.get("tasks").get("status").asText());
-            assertEquals(app.settings().taskQueueSize(), services.get("tasks").get("details").get("queue_capacity").asInt());
+            assertEquals(app.settings().tasks().queueSize(), services.get("tasks").get("details").get("queue_capacity").asInt());
         }
     }
 

@@ -33,8 +33,8 @@ class ServerSettingsTest {
         assertEquals(ExecutionProvider.AUTO, s.onnxProvider());
         assertEquals(10L * 1024 * 1024, s.maxFileSize());
         assertEquals(Path.of("models", "cutler_cascade_final.onnx"), s.modelPath());
-        assertEquals(100, s.taskQueueSize());
-        assertEquals(Duration.ofHours(1), s.taskResultTtl());
+        assertEquals(100, s.tasks().queueSize());
+        assertEquals(Duration.ofHours(1), s.tasks().resultTtl());
         assertFalse(s.jsonLogs());
         assertEquals(Path.of("data", "resume.md"), s.ragResumePath());
         assertEquals(Optional.empty(), s.ragModelPath());
@@ -73,6 +73,9 @@ class ServerSettingsTest {
                 Map.entry("TASK_WORKERS", "4"),
                 Map.entry("TASK_QUEUE_SIZE", "7"),
                 Map.entry("TASK_RESULT_TTL", "60"),
+                Map.entry("REDIS_KEY_PREFIX", "blue:tasks:"),
+                Map.entry("TASK_VISIBILITY_TIMEOUT", "15"),
+                Map.entry("TASK_MAX_ATTEMPTS", "5"),
                 Map.entry("SHUTDOWN_GRACE_PERIOD", "3")));
         assertEquals("production", s.environment());
         assertTrue(s.jsonLogs());
@@ -82,7 +85,7 @@ class ServerSettingsTest {
         assertEquals(9090, s.port());
         assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), s.mlflowTrackingUri());
         assertEquals("exp", s.mlflowExperimentName());
-        assertEquals(Optional.of(URI.create("redis://localhost:6379/0")), s.redisUrl());
+        assertEquals(Optional.of(URI.create("redis://localhost:6379/0")), s.tasks().redisUrl());
         assertEquals(Path.of("/models/c.onnx"), s.modelPath());
         assertEquals(0.5, s.confidenceThreshold());
         assertEquals(ExecutionProvider.CUDA, s.onnxProvider());
@@ -99,10 +102,22 @@ class ServerSettingsTest {
         assertEquals(2, s.onnxThreads());
         assertEquals(4, s.computeThreads());
         assertEquals(2048, s.maxFileSize());
-        assertEquals(4, s.taskWorkers());
-        assertEquals(7, s.taskQueueSize());
-        assertEquals(Duration.ofSeconds(60), s.taskResultTtl());
+        assertEquals(4, s.tasks().workers());
+        assertEquals(7, s.tasks().queueSize());
+        assertEquals(Duration.ofSeconds(60), s.tasks().resultTtl());
+        assertEquals("blue:tasks:", s.tasks().redisKeyPrefix());
+        assertEquals(Duration.ofSeconds(15), s.tasks().visibilityTimeout());
+        assertEquals(5, s.tasks().maxAttempts());
         assertEquals(Duration.ofSeconds(3), s.shutdownGracePeriod());
+    }
+
+    @Test
+    void theTaskSettingsNeverPrintTheRedisPassword() {
+        ServerSettings s = ServerSettings.fromEnvironment(Map.of("REDIS_URL", "redis://app:s3cret@redis:6379/2"));
+        assertEquals("s3cret", s.tasks().redisUrl().orElseThrow().getUserInfo().split(":")[1]);
+        assertFalse(s.tasks().toString().contains("s3cret"), s.tasks().toString());
+        assertFalse(s.toString().contains("s3cret"), "the settings as a whole either");
+        assertTrue(s.tasks().toString().contains("redis:6379"), s.tasks().toString());
     }
 
     @Test
@@ -139,6 +154,9 @@ class ServerSettingsTest {
             "TASK_WORKERS|0|a whole number from 1 to 256",
             "TASK_QUEUE_SIZE|lots|a whole number from 1 to 100000",
             "TASK_RESULT_TTL|1h|a whole number of seconds",
+            "TASK_VISIBILITY_TIMEOUT|0|a whole number of seconds from 1 to 3600",
+            "TASK_MAX_ATTEMPTS|0|a whole number from 1 to 100",
+            "REDIS_KEY_PREFIX|my tasks|1 to 100 letters, digits",
             "SHUTDOWN_GRACE_PERIOD|-1|a whole number of seconds",
             "HOST|bad host|a host name or IP address",
             "MAX_IMAGE_PIXELS|50MP|a whole number of pixels",

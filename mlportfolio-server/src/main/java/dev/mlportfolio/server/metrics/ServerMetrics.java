@@ -110,13 +110,23 @@ public final class ServerMetrics {
             .register(registry);
     private final Counter tasksSubmitted = Counter.builder()
             .name("tasks_submitted_total")
-            .help("Async task submissions by kind and outcome (accepted, rejected_full, rejected_shutdown)")
+            .help("Async task submissions by kind and outcome (accepted, rejected_full, rejected_shutdown, rejected_unavailable)")
             .labelNames("kind", "outcome")
             .register(registry);
     private final Counter tasksFinished = Counter.builder()
             .name("tasks_finished_total")
             .help("Async tasks that ended, by kind and final status (completed, failed)")
             .labelNames("kind", "status")
+            .register(registry);
+    private final Counter tasksClaimed = Counter.builder()
+            .name("tasks_claimed_total")
+            .help("Async tasks this replica's workers started, by kind; redelivered=true: taken over from a replica that stopped")
+            .labelNames("kind", "redelivered")
+            .register(registry);
+    private final Counter tasksHandedBack = Counter.builder()
+            .name("tasks_handed_back_total")
+            .help("Started async tasks this replica gave back to the shared queue while draining, by kind")
+            .labelNames("kind")
             .register(registry);
     private final Histogram taskDuration = Histogram.builder()
             .name("task_duration_seconds")
@@ -248,6 +258,14 @@ public final class ServerMetrics {
     public void taskFinished(String kind, String status, double seconds) {
         tasksFinished.labelValues(kind, status).inc();
         taskDuration.labelValues(kind).observe(seconds);
+    }
+
+    public void taskClaimed(String kind, boolean redelivered) {
+        tasksClaimed.labelValues(kind, Boolean.toString(redelivered)).inc();
+    }
+
+    public void taskHandedBack(String kind) {
+        tasksHandedBack.labelValues(kind).inc();
     }
 
     public void mlflowLogged(String kind, double seconds) {

@@ -16,6 +16,8 @@ import dev.mlportfolio.server.http.Json;
 import dev.mlportfolio.server.http.RequestBodies;
 import dev.mlportfolio.server.http.RequestId;
 import dev.mlportfolio.server.metrics.ServerMetrics;
+import dev.mlportfolio.server.tasks.TaskPayload;
+import dev.mlportfolio.server.tasks.TaskRecord;
 import dev.mlportfolio.server.tasks.TaskService;
 import dev.mlportfolio.server.tracking.RunContext;
 import dev.mlportfolio.server.tracking.ServerTracking;
@@ -41,6 +43,7 @@ import java.util.regex.Pattern;
  * query: it reports the pipeline's state and counters.
  */
 public final class RagService {
+    static final String TASK_KIND = "rag_query";
     static final int MAX_QUERY_CHARS = 1000;
     static final int MAX_TOP_K = 50;
     static final long MAX_BODY_BYTES = 16 * 1024;
@@ -115,6 +118,7 @@ public final class RagService {
                 .get("/rag/health", this::health)
                 .post("/rag/query", this::query)
                 .post("/rag/query/async", this::queryLater);
+        tasks.handle(TASK_KIND, this::runTask);
     }
 
     private void info(ServerRequest req, ServerResponse res) {
@@ -168,15 +172,19 @@ public final class RagService {
         }
     }
 
+    /** Checks the question now, then queues the request body itself as the task's payload. */
     private void queryLater(ServerRequest req, ServerResponse res) {
-        RagQuery query = parse(RequestBodies.readJsonObject(req, MAX_BODY_BYTES));
+        JsonNode body = RequestBodies.readJsonObject(req, MAX_BODY_BYTES);
+        RagQuery query = parse(body);
         if (query.stream()) {
             throw ApiException.unprocessable("field 'stream' cannot be used with /rag/query/async; poll the task instead");
         }
-        ResumeQa qa = ready();
-        String requestId = RequestId.of(req);
-        tasks.submit(req, res, "rag_query", "question queued; poll the Location for the answer",
-                taskId -> () -> Json.tree(answer(qa, query, null, RunContext.async(requestId, taskId))));
+        ready();
+        tasks.submit(req, res, TASK_KIND, "question queued; poll the Location for the answer", TaskPayload.of(body));
+    }
+
+    private JsonNode runTask(TaskRecord task, TaskPayload payload) {
+        return Json.tree(answer(ready(), parse(payload.params()), null, RunContext.async(task.requestId(), task.taskId())));
     }
 
     private ResumeQa ready() {

@@ -3,34 +3,39 @@ package dev.mlportfolio.server.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs submitted work on virtual threads: at most {@code workers} at once, at most
- * {@code queueCapacity} waiting. Records move queued → processing → completed/failed in a
- * {@link TaskStore}; finished records are swept after {@code resultTtl}.
+ * Runs queued tasks on virtual threads: at most {@code workers} at once on this replica, at most
+ * {@code queueCapacity} waiting in the {@link TaskQueue} (across replicas when the queue is shared).
+ * Records move queued → processing → completed/failed; finished records expire after {@code resultTtl}.
  *
- * <p>Shutdown stops taking work, lets queued and running tasks finish within a grace period, and
- * marks whatever is left as failed so no accepted task silently vanishes.
+ * <p>Work is data (a kind and a {@link TaskPayload}), run by the {@link TaskHandler} registered for
+ * its kind, so a task submitted on one replica can run on another.
+ *
+ * <p>Shutdown stops taking work and waits for it within a grace period. With a local queue, queued
+ * tasks still run then and whatever is left is marked failed; with a shared queue, this replica
+ * stops claiming at once and hands back what it could not finish, so another replica runs it.
  */
 public final class TaskManager implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TaskManager.class.getName());
     private static final long MAX_RETRY_AFTER_SECONDS = 300;
+    private static final Duration CLAIM_WAIT = Duration.ofMillis(500);
+    private static final Duration OUTAGE_BACKOFF = Duration.ofSeconds(1);
 
     /** Hears about submissions and endings, e.g. to count them in metrics. */
     public interface Listener {
@@ -42,65 +47,88 @@ public final class TaskManager implements AutoCloseable {
 
         default void finished(String kind, TaskStatus status, Duration runTime) {
         }
+
+        /** A worker here started a task; {@code attempt} above 1 means another replica had it before. */
+        default void claimed(String kind, int attempt) {
+        }
+
+        /** A draining worker here gave a started task back to the queue. */
+        default void handedBack(String kind) {
+        }
     }
 
     /**
-     * @param workers       how many tasks run at once
+     * @param workers       how many tasks run at once on this replica
      * @param queueCapacity how many accepted tasks may wait for a worker
      * @param resultTtl     how long finished records are kept
-     * @param sweepInterval how often expired records are removed
+     * @param sweepInterval how often expired records are removed (local queues)
+     * @param maxAttempts   how many times a task is started before it is failed (a replica dying mid-task is an attempt)
      */
-    public record Settings(int workers, int queueCapacity, Duration resultTtl, Duration sweepInterval) {
+    public record Settings(int workers, int queueCapacity, Duration resultTtl, Duration sweepInterval, int maxAttempts) {
         public Settings {
-            if (workers < 1 || queueCapacity < 1) {
-                throw new IllegalArgumentException("workers and queueCapacity must be at least 1");
+            if (workers < 1 || queueCapacity < 1 || maxAttempts < 1) {
+                throw new IllegalArgumentException("workers, queueCapacity and maxAttempts must be at least 1");
             }
+        }
+
+        public Settings(int workers, int queueCapacity, Duration resultTtl, Duration sweepInterval) {
+            this(workers, queueCapacity, resultTtl, sweepInterval, 3);
         }
     }
 
-    private record Job(String taskId, String kind, TaskWork work) {
-    }
-
-    private final TaskStore store;
+    private final TaskQueue queue;
     private final Settings settings;
     private final Clock clock;
     private final Listener listener;
-    private final BlockingQueue<Job> queue;
+    private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
-    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger runningHere = new AtomicInteger();
     private final LongAdder finishedCount = new LongAdder();
     private final LongAdder finishedNanos = new LongAdder();
     private final ReentrantLock admission = new ReentrantLock();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean outageLogged = new AtomicBoolean();
     private final ScheduledExecutorService sweeper;
     private volatile boolean accepting = true;
+    private volatile boolean claiming = true;
     private volatile boolean stopped;
 
-    public TaskManager(TaskStore store, Settings settings, Clock clock, Listener listener) {
-        this.store = store;
+    public TaskManager(TaskQueue queue, Settings settings, Clock clock, Listener listener) {
+        this.queue = queue;
         this.settings = settings;
         this.clock = clock;
         this.listener = listener;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        for (int i = 0; i < settings.workers(); i++) {
-            workers.add(Thread.ofVirtual().name("task-worker-" + i).start(this::workLoop));
-        }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("task-sweeper").factory());
         long every = Math.max(1, settings.sweepInterval().toMillis());
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Registers what runs tasks of {@code kind}; call before {@link #start()}. */
+    public TaskManager handle(String kind, TaskHandler handler) {
+        handlers.put(kind, handler);
+        return this;
+    }
+
+    /** Starts the workers (once; later calls do nothing). Handlers are registered first, so no claimed task finds none. */
+    public TaskManager start() {
+        if (started.compareAndSet(false, true)) {
+            for (int i = 0; i < settings.workers(); i++) {
+                workers.add(Thread.ofVirtual().name("task-worker-" + i).start(this::workLoop));
+            }
+        }
+        return this;
+    }
+
     /**
      * Accepts a task or refuses it at once.
      *
-     * @throws TaskRejectedException when the queue is full or the manager is shutting down
+     * @throws TaskRejectedException         when the queue is full or the manager is shutting down
+     * @throws TaskQueueUnavailableException when a shared queue cannot be reached
      */
-    public TaskRecord submit(String kind, String requestId, TaskWork work) throws TaskRejectedException {
-        return submitWithId(kind, requestId, taskId -> work);
-    }
-
-    /** Like {@link #submit}, for work that needs its own task id (e.g. to tag what it logs). */
-    public TaskRecord submitWithId(String kind, String requestId, Function<String, TaskWork> workForId)
-            throws TaskRejectedException {
+    public TaskRecord submit(String kind, String requestId, TaskPayload payload) throws TaskRejectedException {
+        if (!handlers.containsKey(kind)) {
+            throw new IllegalArgumentException("no handler for tasks of kind " + kind);
+        }
         admission.lock();
         try {
             if (!accepting) {
@@ -108,16 +136,20 @@ public final class TaskManager implements AutoCloseable {
                 throw new TaskRejectedException(TaskRejectedException.Reason.SHUTTING_DOWN, 0,
                         "the server is shutting down and takes no new tasks");
             }
-            // Only workers take from the queue, so room seen under the admission lock is still there below.
-            if (queue.remainingCapacity() == 0) {
+            TaskRecord record = TaskRecord.queued(UUID.randomUUID().toString(), kind, requestId, clock.instant());
+            boolean taken;
+            try {
+                taken = queue.offer(record, payload, settings.queueCapacity());
+            } catch (TaskQueueUnavailableException e) {
+                listener.submitted(kind, "rejected_unavailable");
+                throw e;
+            }
+            if (!taken) {
                 listener.submitted(kind, "rejected_full");
                 throw new TaskRejectedException(TaskRejectedException.Reason.QUEUE_FULL, retryAfterSeconds(),
                         "the task queue is full (" + settings.queueCapacity() + " waiting)");
             }
-            TaskRecord record = TaskRecord.queued(UUID.randomUUID().toString(), kind, requestId, clock.instant());
             listener.submitted(kind, "accepted");
-            store.put(record);
-            queue.add(new Job(record.taskId(), kind, workForId.apply(record.taskId())));
             return record;
         } finally {
             admission.unlock();
@@ -125,19 +157,30 @@ public final class TaskManager implements AutoCloseable {
     }
 
     public Optional<TaskRecord> get(String taskId) {
-        return store.get(taskId);
+        return queue.get(taskId);
     }
 
+    /** Tasks waiting, as the queue sees them (every replica's when it is shared). */
     public int queued() {
-        return queue.size();
+        return queue.queued();
     }
 
+    /** Tasks running, as the queue sees them (every replica's when it is shared). */
     public int running() {
-        return running.get();
+        return queue.running();
+    }
+
+    /** Tasks running on this replica's workers. */
+    public int runningHere() {
+        return runningHere.get();
     }
 
     public Settings settings() {
         return settings;
+    }
+
+    public TaskQueue queue() {
+        return queue;
     }
 
     public boolean accepting() {
@@ -146,12 +189,12 @@ public final class TaskManager implements AutoCloseable {
 
     /** Removes records that finished longer than the result TTL ago; returns how many. */
     public int sweepExpired() {
-        return store.removeFinishedBefore(clock.instant().minus(settings.resultTtl()));
+        return queue.removeFinishedBefore(clock.instant().minus(settings.resultTtl()));
     }
 
     /**
-     * Stops taking tasks and waits up to {@code grace} for queued and running ones to finish.
-     * Tasks still unfinished then are interrupted and marked failed.
+     * Stops taking tasks and waits up to {@code grace} for this replica's work to finish. Tasks
+     * still running then are interrupted: handed back to a shared queue, or marked failed.
      *
      * @return true when everything finished within the grace period
      */
@@ -159,14 +202,18 @@ public final class TaskManager implements AutoCloseable {
         admission.lock();
         try {
             if (!accepting) {
-                return queue.isEmpty() && running.get() == 0;
+                return runningHere.get() == 0 && (queue.shared() || queue.queued() + queue.running() == 0);
             }
             accepting = false;
         } finally {
             admission.unlock();
         }
+        if (queue.shared()) {
+            claiming = false; // other replicas take what is queued
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         boolean drained = waitUntilIdle(deadline);
+        claiming = false;
         stopped = true;
         workers.forEach(Thread::interrupt);
         for (Thread worker : workers) {
@@ -177,10 +224,9 @@ public final class TaskManager implements AutoCloseable {
                 break;
             }
         }
-        List<Job> left = new ArrayList<>();
-        queue.drainTo(left);
-        for (Job job : left) {
-            finish(job, store.get(job.taskId()).orElse(null), null, "the server shut down before this task started", 0);
+        List<TaskQueue.Claim> left = queue.takeUnstarted();
+        for (TaskQueue.Claim claim : left) {
+            settle(claim, claim.record().failed("the server shut down before this task started", clock.instant()), 0);
         }
         sweeper.shutdownNow();
         if (!drained) {
@@ -193,10 +239,12 @@ public final class TaskManager implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ZERO);
+        queue.close();
     }
 
+    /** Local queue: until nothing is queued or running. Shared queue: until every worker here has left its loop. */
     private boolean waitUntilIdle(long deadlineNanos) {
-        while (!queue.isEmpty() || running.get() > 0) {
+        while (queue.shared() ? workers.stream().anyMatch(Thread::isAlive) : queue.queued() + queue.running() > 0) {
             if (System.nanoTime() >= deadlineNanos) {
                 return false;
             }
@@ -211,63 +259,121 @@ public final class TaskManager implements AutoCloseable {
     }
 
     private void workLoop() {
-        while (true) {
-            Job job;
+        while (claiming && !stopped) {
             try {
-                job = queue.take();
+                Optional<TaskQueue.Claim> claim = queue.claim(CLAIM_WAIT);
+                outageLogged.set(false);
+                if (claim.isPresent()) {
+                    runningHere.incrementAndGet();
+                    try {
+                        if (!claiming && queue.shared()) {
+                            queue.handBack(claim.get()); // claimed just as the drain began
+                            listener.handedBack(claim.get().record().kind());
+                        } else {
+                            execute(claim.get());
+                        }
+                    } finally {
+                        runningHere.decrementAndGet();
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
-            }
-            running.incrementAndGet();
-            try {
-                execute(job);
-            } finally {
-                running.decrementAndGet();
-            }
-            if (stopped) {
-                return;
+            } catch (TaskQueueUnavailableException e) {
+                if (outageLogged.compareAndSet(false, true)) {
+                    LOG.warning("the task queue is unavailable, workers retry every " + OUTAGE_BACKOFF.toSeconds()
+                            + " s: " + e.getMessage());
+                }
+                if (!pause(OUTAGE_BACKOFF)) {
+                    return;
+                }
             }
             Thread.interrupted(); // an interrupt aimed at the finished task must not end this worker
         }
     }
 
-    private void execute(Job job) {
-        TaskRecord record = store.get(job.taskId()).orElse(null);
-        if (record == null) {
+    private void execute(TaskQueue.Claim claim) {
+        TaskRecord processing = claim.record();
+        String kind = processing.kind();
+        listener.claimed(kind, claim.attempt());
+        if (claim.attempt() > settings.maxAttempts()) {
+            settle(claim, processing.failed("the task was started " + (claim.attempt() - 1)
+                    + " times and the replica running it stopped each time before it finished", clock.instant()), 0);
             return;
         }
-        TaskRecord processing = record.processing(clock.instant());
-        store.put(processing);
+        TaskHandler handler = handlers.get(kind);
+        if (handler == null) {
+            settle(claim, processing.failed("this server cannot run tasks of kind " + kind, clock.instant()), 0);
+            return;
+        }
         long start = System.nanoTime();
         try {
-            JsonNode result = job.work().run();
-            finish(job, processing, result, null, System.nanoTime() - start);
+            JsonNode result = handler.run(processing, claim.payload());
+            settle(claim, processing.completed(result, clock.instant()), System.nanoTime() - start);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finish(job, processing, null, "the task was interrupted by server shutdown", System.nanoTime() - start);
+            interrupted(claim, processing, System.nanoTime() - start);
         } catch (Exception | Error e) {
-            LOG.log(Level.WARNING, "task " + job.taskId() + " (" + job.kind() + ") failed", e);
+            if (stopped && queue.shared()) {
+                interrupted(claim, processing, System.nanoTime() - start); // the interrupt surfaced as another exception
+                return;
+            }
+            LOG.log(Level.WARNING, "task " + processing.taskId() + " (" + kind + ") failed", e);
             String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-            finish(job, processing, null, message, System.nanoTime() - start);
+            settle(claim, processing.failed(message, clock.instant()), System.nanoTime() - start);
         }
     }
 
-    private void finish(Job job, TaskRecord current, JsonNode result, String error, long nanos) {
-        if (current == null) {
+    private void interrupted(TaskQueue.Claim claim, TaskRecord processing, long nanos) {
+        if (queue.shared()) {
+            try {
+                queue.handBack(claim);
+                listener.handedBack(processing.kind());
+            } catch (TaskQueueUnavailableException e) {
+                LOG.warning("could not hand back task " + processing.taskId() + " (" + e.getMessage()
+                        + "); another replica takes it over after the visibility timeout");
+            }
             return;
         }
-        Instant now = clock.instant();
-        TaskRecord done = error == null ? current.completed(result, now) : current.failed(error, now);
-        store.put(done);
-        finishedCount.increment();
-        finishedNanos.add(nanos);
-        listener.finished(job.kind(), done.status(), Duration.ofNanos(nanos));
+        settle(claim, processing.failed("the task was interrupted by server shutdown", clock.instant()), nanos);
+    }
+
+    /** Writes the final record, retrying while a shared queue is unreachable: a result in hand is not given up lightly. */
+    private void settle(TaskQueue.Claim claim, TaskRecord done, long nanos) {
+        while (true) {
+            try {
+                if (queue.finish(claim, done, settings.resultTtl())) {
+                    finishedCount.increment();
+                    finishedNanos.add(nanos);
+                    listener.finished(done.kind(), done.status(), Duration.ofNanos(nanos));
+                } else {
+                    LOG.info("task " + done.taskId() + " was taken over by another replica; this result is dropped");
+                }
+                return;
+            } catch (TaskQueueUnavailableException e) {
+                if (stopped) {
+                    LOG.warning("task " + done.taskId() + " finished but the queue is unreachable at shutdown; "
+                            + "another replica runs it again after the visibility timeout");
+                    return;
+                }
+                if (!pause(OUTAGE_BACKOFF)) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     private long retryAfterSeconds() {
         long count = finishedCount.sum();
         double meanSeconds = count == 0 ? 1.0 : finishedNanos.sum() / 1e9 / count;
-        double waitSeconds = meanSeconds * (queue.size() / (double) settings.workers() + 1);
+        double waitSeconds = meanSeconds * (queue.queued() / (double) settings.workers() + 1);
         return Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, (long) Math.ceil(waitSeconds)));
     }
 
@@ -278,7 +384,7 @@ public final class TaskManager implements AutoCloseable {
                 LOG.fine("swept " + removed + " expired task record(s)");
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "sweeping expired task records failed", e);
+            LOG.log(Level.FINE, "sweeping expired task records failed", e);
         }
     }
 }

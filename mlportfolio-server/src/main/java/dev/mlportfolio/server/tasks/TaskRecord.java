@@ -7,7 +7,8 @@ import java.time.Instant;
  * What the server knows about one task; also the body of {@code GET /task/{task_id}}.
  * Results are JSON trees so a shared store can hold them as they are.
  *
- * @param error a message for a person when the task failed, otherwise null
+ * @param error    a message for a person when the task failed, otherwise null
+ * @param attempts how many times a worker started the task (more than 1 after a replica running it died)
  */
 public record TaskRecord(
         String taskId,
@@ -18,21 +19,31 @@ public record TaskRecord(
         String requestId,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        int attempts) {
 
-    static TaskRecord queued(String taskId, String kind, String requestId, Instant now) {
-        return new TaskRecord(taskId, kind, TaskStatus.QUEUED, null, null, requestId, now, null, null);
+    public TaskRecord {
+        result = result == null || result.isNull() ? null : result; // as read back from a shared store's JSON
     }
 
-    TaskRecord processing(Instant now) {
-        return new TaskRecord(taskId, kind, TaskStatus.PROCESSING, null, null, requestId, createdAt, now, null);
+    public static TaskRecord queued(String taskId, String kind, String requestId, Instant now) {
+        return new TaskRecord(taskId, kind, TaskStatus.QUEUED, null, null, requestId, now, null, null, 0);
     }
 
-    TaskRecord completed(JsonNode value, Instant now) {
-        return new TaskRecord(taskId, kind, TaskStatus.COMPLETED, value, null, requestId, createdAt, startedAt, now);
+    public TaskRecord processing(Instant now, int attempt) {
+        return new TaskRecord(taskId, kind, TaskStatus.PROCESSING, null, null, requestId, createdAt, now, null, attempt);
     }
 
-    TaskRecord failed(String message, Instant now) {
-        return new TaskRecord(taskId, kind, TaskStatus.FAILED, null, message, requestId, createdAt, startedAt, now);
+    /** Back in the queue (a draining replica handed it back); the attempt it gave up does not count. */
+    public TaskRecord requeued(int attemptsSoFar) {
+        return new TaskRecord(taskId, kind, TaskStatus.QUEUED, null, null, requestId, createdAt, null, null, attemptsSoFar);
+    }
+
+    public TaskRecord completed(JsonNode value, Instant now) {
+        return new TaskRecord(taskId, kind, TaskStatus.COMPLETED, value, null, requestId, createdAt, startedAt, now, attempts);
+    }
+
+    public TaskRecord failed(String message, Instant now) {
+        return new TaskRecord(taskId, kind, TaskStatus.FAILED, null, message, requestId, createdAt, startedAt, now, attempts);
     }
 }

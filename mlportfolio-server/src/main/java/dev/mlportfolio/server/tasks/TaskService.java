@@ -9,7 +9,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** {@code GET /task/{task_id}}, and the HTTP side of submitting a task (202, 429, 503). */
@@ -30,11 +30,18 @@ public final class TaskService {
         routes.get("/task/{task_id}", this::status);
     }
 
-    /** Submits work (made from its task id) and answers 202 with the task id and a {@code Location}; 429 or 503 when it is not taken. */
-    public void submit(ServerRequest req, ServerResponse res, String kind, String message, Function<String, TaskWork> workForId) {
+    /** Registers what runs tasks of {@code kind} (on whichever replica claims them). */
+    public void handle(String kind, TaskHandler handler) {
+        tasks.handle(kind, handler);
+    }
+
+    /** Queues a task and answers 202 with its id and a {@code Location}; 429 or 503 when it is not taken. */
+    public void submit(ServerRequest req, ServerResponse res, String kind, String message, TaskPayload payload) {
         TaskRecord record;
         try {
-            record = tasks.submitWithId(kind, RequestId.of(req), workForId);
+            record = tasks.submit(kind, RequestId.of(req), payload);
+        } catch (TaskQueueUnavailableException e) {
+            throw unavailable();
         } catch (TaskRejectedException e) {
             if (e.reason() == TaskRejectedException.Reason.QUEUE_FULL) {
                 throw new ApiException(Status.TOO_MANY_REQUESTS_429, "queue_full",
@@ -52,10 +59,23 @@ public final class TaskService {
         if (!TASK_ID.matcher(id).matches()) {
             throw ApiException.notFound("task_not_found", "'" + abbreviate(id) + "' is not a task id; task ids are UUIDs");
         }
-        TaskRecord record = tasks.get(id).orElseThrow(() -> ApiException.notFound("task_not_found",
+        Optional<TaskRecord> found;
+        try {
+            found = tasks.get(id);
+        } catch (TaskQueueUnavailableException e) {
+            throw unavailable();
+        }
+        TaskRecord record = found.orElseThrow(() -> ApiException.notFound("task_not_found",
                 "no task " + id + ": it never existed or its result expired after "
                         + tasks.settings().resultTtl().toSeconds() + " s"));
         Json.send(res, Status.OK_200, record);
+    }
+
+    /** The cause stays in the log and {@code /health}: it names the Redis host, which clients need not see. */
+    private static ApiException unavailable() {
+        return new ApiException(Status.SERVICE_UNAVAILABLE_503, "tasks_unavailable",
+                "the task queue cannot be reached; synchronous routes still work, retry async ones shortly",
+                Map.of("Retry-After", "5"));
     }
 
     private static String abbreviate(String text) {

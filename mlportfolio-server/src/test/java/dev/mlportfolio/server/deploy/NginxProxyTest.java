@@ -3,7 +3,6 @@ package dev.mlportfolio.server.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mlportfolio.core.testing.LocalPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.TestSupport;
@@ -14,10 +13,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -32,64 +27,30 @@ import org.junit.jupiter.api.TestMethodOrder;
 /** Debian's nginx, with deploy/nginx/nginx.conf, in front of two real servers on loopback. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NginxProxyTest {
-    private static final Path CONFIG = Tools.ROOT.resolve("deploy/nginx/nginx.conf");
-    private static final String UPSTREAM = "        server mlportfolio:8000 max_fails=3 fail_timeout=10s;\n";
     private static final List<Application> apps = new ArrayList<>();
     private static final List<WebServer> servers = new ArrayList<>();
-    private static Process nginx;
+    private static NginxProcess nginx;
     private static String proxy;
-    private static Path dir;
 
     @BeforeAll
     static void start() throws Exception {
-        Path binary = Tools.binary("MLPORTFOLIO_NGINX_BIN", "/usr/sbin/nginx", "/usr/bin/nginx");
-        StringBuilder upstream = new StringBuilder();
+        List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Application app = Application.create(TestSupport.settings());
             WebServer server = WebServer.builder().update(app::configure).build().start();
             apps.add(app);
             servers.add(server);
-            upstream.append("        server 127.0.0.1:").append(server.port()).append(" max_fails=3 fail_timeout=10s;\n");
+            ports.add(server.port());
         }
-        dir = Files.createTempDirectory("nginx-test");
-        // Workers run as an unprivileged user when the master is root: let them write their buffers.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-        int port = LocalPorts.free();
-        proxy = "http://127.0.0.1:" + port;
-        String shipped = Files.readString(CONFIG);
-        assertTrue(shipped.contains(UPSTREAM) && shipped.contains("listen 80;") && shipped.contains("user nginx;\n"),
-                "the config has the compose upstream, port and user");
-        // Debian has no `nginx` user (the image does): workers fall back to nobody.
-        String config = shipped.replace("user nginx;\n", "").replace(UPSTREAM, upstream.toString())
-                .replace("listen 80;", "listen 127.0.0.1:" + port + ";")
-                .replace("http {\n", "http {\n    client_body_temp_path " + dir + "/body;\n    proxy_temp_path " + dir
-                        + "/proxy;\n    fastcgi_temp_path " + dir + "/fastcgi;\n    uwsgi_temp_path " + dir
-                        + "/uwsgi;\n    scgi_temp_path " + dir + "/scgi;\n");
-        Path conf = Files.writeString(dir.resolve("nginx.conf"), config);
-        List<String> command = List.of(binary.toString(), "-p", dir.toString(), "-c", conf.toString(),
-                "-g", "daemon off; pid " + dir.resolve("nginx.pid") + ";");
-        Process check = new ProcessBuilder(concat(command, "-t")).redirectErrorStream(true).start();
-        String checkOutput = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), "nginx -t: " + checkOutput);
-        nginx = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
-        Tools.waitFor("nginx listening", Duration.ofSeconds(30), () -> {
-            try {
-                return Tools.get(proxy + "/health/live").statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
-    }
-
-    private static List<String> concat(List<String> list, String extra) {
-        List<String> all = new ArrayList<>(list);
-        all.add(extra);
-        return all;
+        nginx = NginxProcess.start(ports);
+        proxy = nginx.url();
     }
 
     @AfterAll
     static void stop() {
-        Tools.stop(nginx);
+        if (nginx != null) {
+            nginx.close();
+        }
         servers.forEach(WebServer::stop);
         apps.forEach(Application::close);
     }

@@ -131,6 +131,20 @@ final class PackagedServer implements AutoCloseable {
         return port;
     }
 
+    /** SIGKILL, as when a machine or the OOM killer takes the process: no drain, no clean-up. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as an orchestrator stops a replica: the server drains within its grace period. */
+    void terminate() {
+        process.destroy();
+    }
+
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();
