@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,18 +33,6 @@ class ComposeFilesTest {
         return YAML.readTree(DEPLOY.resolve("docker-compose.yml").toFile());
     }
 
-    /** The variable names the server reads: recorded while it reads an empty environment. */
-    private static Set<String> serverVariables() {
-        Set<String> read = new HashSet<>();
-        ServerSettings.fromEnvironment(new HashMap<>() {
-            @Override
-            public String get(Object key) {
-                read.add((String) key);
-                return null;
-            }
-        });
-        return read;
-    }
 
     private static Map<String, String> environment(JsonNode service) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -58,7 +45,7 @@ class ComposeFilesTest {
         JsonNode services = compose().path("services");
         List<String> names = new ArrayList<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("mlportfolio", "mlflow", "prometheus", "grafana", "nginx"), names);
+        assertEquals(List.of("mlportfolio", "mlflow", "redis", "prometheus", "grafana", "nginx"), names);
         for (String name : names) {
             JsonNode service = services.get(name);
             assertFalse(service.path("healthcheck").path("test").isMissingNode(), name + " has a health check");
@@ -72,6 +59,26 @@ class ComposeFilesTest {
         }
         assertEquals("bridge", compose().path("networks").path("internal").path("driver").asText());
         assertTrue(services.path("mlportfolio").path("ports").isMissingNode(), "the server is reached through nginx only");
+        assertTrue(services.path("redis").path("ports").isMissingNode(), "Redis is on the internal network only");
+    }
+
+    @Test
+    void severalReplicasShareTheirTasksThroughAPersistentRedis() throws IOException {
+        JsonNode services = compose().path("services");
+        JsonNode server = services.path("mlportfolio");
+        assertTrue(server.path("deploy").path("replicas").asInt() >= 2, "two or more replicas");
+        ServerSettings settings = ServerSettings.fromEnvironment(environment(server));
+        assertEquals("redis", settings.tasks().redisUrl().orElseThrow().getHost());
+        assertEquals("service_healthy", server.path("depends_on").path("redis").path("condition").asText());
+        assertFalse(server.path("volumes").toString().contains(":/app/work"),
+                "no shared work volume: two replicas must not write one Lucene index");
+        List<String> redis = new ArrayList<>();
+        services.path("redis").path("command").forEach(c -> redis.add(c.asText()));
+        assertEquals("yes", redis.get(redis.indexOf("--appendonly") + 1));
+        assertEquals("always", redis.get(redis.indexOf("--appendfsync") + 1));
+        assertEquals("noeviction", redis.get(redis.indexOf("--maxmemory-policy") + 1));
+        assertTrue(services.path("redis").path("volumes").get(0).asText().endsWith(":/data"), "data on a volume");
+        assertTrue(compose().path("volumes").has("redis-data"));
     }
 
     @Test
@@ -126,7 +133,7 @@ class ComposeFilesTest {
     @Test
     void theServersEnvironmentIsValidAndUsesOnlyNamesItReads() throws IOException {
         Map<String, String> env = environment(compose().path("services").path("mlportfolio"));
-        Set<String> known = serverVariables();
+        Set<String> known = Tools.serverVariables();
         for (String name : env.keySet()) {
             assertTrue(known.contains(name), name + " is not a variable the server reads");
         }

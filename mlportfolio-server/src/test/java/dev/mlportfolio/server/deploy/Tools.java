@@ -1,6 +1,7 @@
 package dev.mlportfolio.server.deploy;
 
 import dev.mlportfolio.core.testing.ExternalTool;
+import dev.mlportfolio.server.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -28,6 +32,19 @@ final class Tools {
         return ExternalTool.find(envVariable, "MLPORTFOLIO_REQUIRE_TOOLS", "no " + String.join(" or ", candidates)
                 + ": run scripts/test.sh (as root it installs Debian's package)",
                 Stream.of(candidates).map(Path::of).toArray(Path[]::new));
+    }
+
+    /** The variable names the server reads: recorded while it reads an empty environment. */
+    static Set<String> serverVariables() {
+        Set<String> read = new HashSet<>();
+        ServerSettings.fromEnvironment(new HashMap<>() {
+            @Override
+            public String get(Object key) {
+                read.add((String) key);
+                return null;
+            }
+        });
+        return read;
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
