@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAutoClaimParams;
@@ -63,7 +63,7 @@ public final class RedisTaskQueue implements TaskQueue {
 
     private final Settings settings;
     private final Clock clock;
-    private final UnifiedJedis redis;
+    private final RedisClient redis;
     private final RedisKeys keys;
     private final RedisClaimKeeper keeper;
     private final LongAdder claimed = new LongAdder();
@@ -143,6 +143,7 @@ public final class RedisTaskQueue implements TaskQueue {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for a task");
             }
+            dropIdleConnections(e);
             throw unavailable(e);
         }
     }
@@ -319,14 +320,22 @@ public final class RedisTaskQueue implements TaskQueue {
         }
     }
 
-    /** Runs a Redis call, turning a connection failure into {@link TaskQueueUnavailableException} and recording it for health. */
+    /**
+     * Runs a Redis call, turning a connection failure into {@link TaskQueueUnavailableException}
+     * and recording it for health. A connection failure is tried once more on fresh connections:
+     * after Redis restarts, every pooled connection is dead, and the first request should not be
+     * the one that finds out.
+     */
     private <T> T checked(Supplier<T> call) {
         try {
-            T value = call.get();
-            if (problem != null) {
-                problem = null;
+            return reached(call.get());
+        } catch (JedisConnectionException e) {
+            dropIdleConnections(e);
+            try {
+                return reached(call.get());
+            } catch (JedisException again) {
+                throw unavailable(again);
             }
-            return value;
         } catch (JedisDataException e) {
             if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
                 ensureGroup();
@@ -334,6 +343,23 @@ public final class RedisTaskQueue implements TaskQueue {
             throw unavailable(e);
         } catch (JedisException e) {
             throw unavailable(e);
+        }
+    }
+
+    private <T> T reached(T value) {
+        if (problem != null) {
+            problem = null;
+        }
+        return value;
+    }
+
+    private void dropIdleConnections(JedisException cause) {
+        if (cause instanceof JedisConnectionException) {
+            try {
+                redis.getPool().clear();
+            } catch (RuntimeException e) {
+                // the pool may be closing; the next call finds out
+            }
         }
     }
 
@@ -350,6 +376,7 @@ public final class RedisTaskQueue implements TaskQueue {
             problem = null;
         } else {
             problem = unreachable(cause);
+            dropIdleConnections(cause);
         }
     }
 

@@ -19,13 +19,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two servers in this JVM with REDIS_URL set, through HTTP: a RAG question asked on one is
  * answered on the other; with Redis stopped, async routes answer the JSON 503, /health is
- * degraded (not unhealthy), synchronous routes still serve; nothing accepted is lost.
+ * degraded (not unhealthy), synchronous routes still serve; nothing accepted is lost, and the
+ * first request after Redis is back is served (not answered from a dead pooled connection).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisAsyncRoutesTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<Application> apps = new ArrayList<>();
@@ -54,6 +59,7 @@ class RedisAsyncRoutesTest {
     }
 
     @Test
+    @Order(2)
     void aQuestionAskedOnOneServerIsAnsweredOnTheOther() throws Exception {
         HttpResponse<String> accepted = post(0, "/rag/query/async", "{\"query\": \"Which programming languages are listed?\"}");
         assertEquals(202, accepted.statusCode(), accepted.body());
@@ -67,6 +73,7 @@ class RedisAsyncRoutesTest {
     }
 
     @Test
+    @Order(1)
     void withRedisDownAsyncRoutesAnswer503AndSyncRoutesStillServe() throws Exception {
         HttpResponse<String> before = post(0, "/rag/query/async", "{\"query\": \"Where did the candidate study?\"}");
         assertEquals(202, before.statusCode());
