@@ -55,6 +55,10 @@ final class RedisClaimKeeper implements AutoCloseable {
         held.put(taskId, token);
     }
 
+    boolean holds(String taskId) {
+        return held.containsKey(taskId);
+    }
+
     void release(String taskId) {
         held.remove(taskId);
     }

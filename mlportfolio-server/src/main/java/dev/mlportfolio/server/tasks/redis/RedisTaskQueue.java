@@ -70,6 +70,8 @@ public final class RedisTaskQueue implements TaskQueue {
     private final LongAdder takenOver = new LongAdder();
     private volatile String problem;
     private volatile long lastTakeOverScan;
+    /** Set after an outage: entries delivered to this replica whose start never reached Redis wait in its own pending list. */
+    private volatile boolean checkOwnPending;
     private volatile long countsReadAt;
     private volatile int queuedCount;
     private volatile int runningCount;
@@ -128,6 +130,9 @@ public final class RedisTaskQueue implements TaskQueue {
     public Optional<Claim> claim(Duration wait) throws InterruptedException {
         try {
             Optional<StreamEntry> entry = takeOverAbandoned();
+            if (entry.isEmpty() && checkOwnPending) {
+                entry = ownOrphan();
+            }
             if (entry.isEmpty()) {
                 entry = readNew(wait);
             }
@@ -144,6 +149,7 @@ public final class RedisTaskQueue implements TaskQueue {
                 throw new InterruptedException("interrupted while waiting for a task");
             }
             dropIdleConnections(e);
+            checkOwnPending = true;
             throw unavailable(e);
         }
     }
@@ -258,6 +264,26 @@ public final class RedisTaskQueue implements TaskQueue {
             }
         }
         lastTakeOverScan = now;
+        return Optional.empty();
+    }
+
+    /**
+     * An entry in this replica's own pending list that none of its workers holds: delivered just as
+     * Redis went away, so its start never happened. Without this it would wait for the visibility
+     * timeout like a dead replica's.
+     */
+    private Optional<StreamEntry> ownOrphan() {
+        List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(RedisKeys.GROUP, settings.consumer(),
+                XReadGroupParams.xReadGroupParams().count(100), Map.of(keys.streamName(), new StreamEntryID(0, 0)));
+        if (read != null && !read.isEmpty()) {
+            for (StreamEntry entry : read.get(0).getValue()) {
+                String taskId = entry.getFields() == null ? null : entry.getFields().get("task");
+                if (taskId == null || !keeper.holds(taskId)) {
+                    return Optional.of(entry);
+                }
+            }
+        }
+        checkOwnPending = false;
         return Optional.empty();
     }
 
