@@ -1,5 +1,6 @@
 package dev.mlportfolio.core.tracking;
 
+import dev.mlportfolio.core.Uris;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,8 +43,7 @@ public record MlflowConnection(URI trackingUri, String username, String password
      * as {@code https://user:token@mlflow.example.com} may carry.
      */
     public String displayUri() {
-        String user = trackingUri.getRawUserInfo();
-        return user == null ? trackingUri.toString() : trackingUri.toString().replace(user + "@", "");
+        return Uris.withoutCredentials(trackingUri);
     }
 
     public static MlflowConnection of(String trackingUri) {

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.tasks;
 
+import dev.mlportfolio.core.Uris;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -24,7 +25,7 @@ public record TaskSettings(int workers, int queueSize, Duration resultTtl, Optio
     @Override
     public String toString() {
         return "TaskSettings[workers " + workers + ", queue " + queueSize + ", result TTL " + resultTtl
-                + redisUrl.map(u -> ", redis " + u.getHost() + ":" + u.getPort() + ", key prefix " + redisKeyPrefix
+                + redisUrl.map(u -> ", redis " + Uris.withoutCredentials(u) + ", key prefix " + redisKeyPrefix
                         + ", visibility timeout " + visibilityTimeout + ", max attempts " + maxAttempts).orElse(", in memory")
                 + "]";
     }

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.tasks.redis;
 
+import dev.mlportfolio.core.Uris;
 import dev.mlportfolio.server.http.Json;
 import dev.mlportfolio.server.tasks.TaskPayload;
 import dev.mlportfolio.server.tasks.TaskQueue;
@@ -107,11 +108,9 @@ public final class RedisTaskQueue implements TaskQueue {
                 + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffL);
     }
 
-    /** {@code host:port/db} of the Redis server, without credentials, for logs and {@code /health}. */
+    /** The Redis URL without credentials, for logs and {@code /health}. */
     public String location() {
-        URI uri = settings.uri();
-        String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/0" : uri.getPath();
-        return uri.getScheme() + "://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()) + path;
+        return Uris.withoutCredentials(settings.uri());
     }
 
     @Override
