@@ -137,7 +137,7 @@ public record ServerSettings(
                 "1 to 100 letters, digits or . _ : -", v -> v.matches("[A-Za-z0-9._:\\-]{1,100}") ? v : null);
         Duration visibility = r.read("TASK_VISIBILITY_TIMEOUT", Duration.ofSeconds(60),
                 "a whole number of seconds from 1 to 3600", v -> seconds(v, 1, 3600));
-        int attempts = r.read("TASK_MAX_ATTEMPTS", 3, "a whole number from 1 to 100", v -> intIn(v, 1, 100));
+        int attempts = r.read("TASK_MAX_ATTEMPTS", TaskSettings.DEFAULT_MAX_ATTEMPTS, "a whole number from 1 to 100", v -> intIn(v, 1, 100));
         return new TaskSettings(workers, queueSize, ttl, redis, prefix, visibility, attempts);
     }
 

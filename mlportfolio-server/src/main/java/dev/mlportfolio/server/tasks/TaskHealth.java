@@ -36,6 +36,8 @@ public final class TaskHealth implements HealthContributor {
         details.put("queued", queued);
         details.put("running", tasks.running());
         details.put("running_here", tasks.runningHere());
+        details.put("claimed_here", tasks.claimedHere());
+        details.put("taken_over_here", tasks.takenOverHere());
         details.put("workers", tasks.settings().workers());
         details.put("queue_capacity", capacity);
         if (!tasks.accepting()) {

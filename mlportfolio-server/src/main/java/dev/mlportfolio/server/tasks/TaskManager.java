@@ -72,7 +72,7 @@ public final class TaskManager implements AutoCloseable {
         }
 
         public Settings(int workers, int queueCapacity, Duration resultTtl, Duration sweepInterval) {
-            this(workers, queueCapacity, resultTtl, sweepInterval, 3);
+            this(workers, queueCapacity, resultTtl, sweepInterval, TaskSettings.DEFAULT_MAX_ATTEMPTS);
         }
     }
 
@@ -85,6 +85,8 @@ public final class TaskManager implements AutoCloseable {
     private final AtomicInteger runningHere = new AtomicInteger();
     private final LongAdder finishedCount = new LongAdder();
     private final LongAdder finishedNanos = new LongAdder();
+    private final LongAdder claimedHere = new LongAdder();
+    private final LongAdder takenOverHere = new LongAdder();
     private final ReentrantLock admission = new ReentrantLock();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean outageLogged = new AtomicBoolean();
@@ -173,6 +175,16 @@ public final class TaskManager implements AutoCloseable {
     /** Tasks running on this replica's workers. */
     public int runningHere() {
         return runningHere.get();
+    }
+
+    /** Tasks this replica's workers started. */
+    public long claimedHere() {
+        return claimedHere.sum();
+    }
+
+    /** Of those, the ones another worker had started before (its replica stopped before finishing). */
+    public long takenOverHere() {
+        return takenOverHere.sum();
     }
 
     public Settings settings() {
@@ -294,6 +306,10 @@ public final class TaskManager implements AutoCloseable {
     private void execute(TaskQueue.Claim claim) {
         TaskRecord processing = claim.record();
         String kind = processing.kind();
+        claimedHere.increment();
+        if (claim.attempt() > 1) {
+            takenOverHere.increment();
+        }
         listener.claimed(kind, claim.attempt());
         if (claim.attempt() > settings.maxAttempts()) {
             settle(claim, processing.failed("the task was started " + (claim.attempt() - 1)

@@ -20,6 +20,7 @@ import java.util.Optional;
 public record TaskSettings(int workers, int queueSize, Duration resultTtl, Optional<URI> redisUrl, String redisKeyPrefix,
                            Duration visibilityTimeout, int maxAttempts) {
     public static final String DEFAULT_KEY_PREFIX = "mlportfolio:tasks:";
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
     /** Without the Redis password, which a {@code redis://user:password@host} URL may hold. */
     @Override

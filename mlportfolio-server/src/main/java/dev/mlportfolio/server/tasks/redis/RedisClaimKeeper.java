@@ -33,6 +33,7 @@ final class RedisClaimKeeper implements AutoCloseable {
     private final Map<String, RedisTaskQueue.Token> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private long lastCleanup;
+    private long lastBeat;
 
     RedisClaimKeeper(UnifiedJedis redis, RedisKeys keys, String consumer, Duration visibilityTimeout,
                      BiConsumer<Boolean, JedisException> reachable) {
@@ -62,8 +63,6 @@ final class RedisClaimKeeper implements AutoCloseable {
     void release(String taskId) {
         held.remove(taskId);
     }
-
-    private long lastBeat;
 
     private void tick() {
         try {

@@ -1,7 +1,5 @@
 package dev.mlportfolio.server.tasks.redis;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Where the queue keeps things, all under one prefix:
  * <ul>
@@ -40,6 +38,6 @@ record RedisKeys(String prefix) {
     }
 
     private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+        return RedisScripts.bytes(text);
     }
 }

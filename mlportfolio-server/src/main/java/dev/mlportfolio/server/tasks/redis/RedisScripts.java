@@ -40,6 +40,7 @@ enum RedisScripts {
         return redis.eval(source, keys, args);
     }
 
+    /** A number, id or name as the UTF-8 bytes a script argument or key takes. */
     static byte[] bytes(Object value) {
         return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
     }

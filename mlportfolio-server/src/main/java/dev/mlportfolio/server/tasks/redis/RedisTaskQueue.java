@@ -9,7 +9,6 @@ import dev.mlportfolio.server.tasks.TaskRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
@@ -59,21 +57,18 @@ public final class RedisTaskQueue implements TaskQueue {
     record Token(StreamEntryID entry, int attempt) {
     }
 
-    private static final byte[] RECORD = "record".getBytes(StandardCharsets.UTF_8);
-    private static final Duration COUNT_FRESHNESS = Duration.ofMillis(100);
+    private static final byte[] RECORD = RedisScripts.bytes("record");
 
     private final Settings settings;
     private final Clock clock;
     private final RedisClient redis;
     private final RedisKeys keys;
     private final RedisClaimKeeper keeper;
-    private final LongAdder claimed = new LongAdder();
-    private final LongAdder takenOver = new LongAdder();
     private volatile String problem;
     private volatile long lastTakeOverScan;
     /** Set after an outage: entries delivered to this replica whose start never reached Redis wait in its own pending list. */
     private volatile boolean checkOwnPending;
-    private volatile long countsReadAt;
+    /** The last counts read, for gauges and health while Redis cannot be reached. */
     private volatile int queuedCount;
     private volatile int runningCount;
 
@@ -120,7 +115,6 @@ public final class RedisTaskQueue implements TaskQueue {
                     List.of(keys.queued(), keys.task(record.taskId()), keys.stream()),
                     List.of(bytes(record.taskId()), bytes(record.createdAt().toEpochMilli()), bytes(capacity),
                             Json.bytes(record), payload.encode()));
-            countsReadAt = 0;
             return Long.valueOf(1).equals(taken);
         });
     }
@@ -161,7 +155,6 @@ public final class RedisTaskQueue implements TaskQueue {
                 List.of(bytes(done.taskId()), bytes(token.attempt()), Json.bytes(done), bytes(done.status().id()),
                         bytes(Math.max(1, resultTtl.toMillis())), RedisKeys.group(), bytes(token.entry())))));
         keeper.release(done.taskId());
-        countsReadAt = 0;
         return settled;
     }
 
@@ -174,7 +167,6 @@ public final class RedisTaskQueue implements TaskQueue {
                 List.of(bytes(back.taskId()), bytes(token.attempt()), Json.bytes(back),
                         bytes(back.createdAt().toEpochMilli()), RedisKeys.group(), bytes(token.entry()))));
         keeper.release(back.taskId());
-        countsReadAt = 0;
     }
 
     @Override
@@ -185,13 +177,13 @@ public final class RedisTaskQueue implements TaskQueue {
 
     @Override
     public int queued() {
-        refreshCounts();
+        queuedCount = count(keys.queued(), queuedCount);
         return queuedCount;
     }
 
     @Override
     public int running() {
-        refreshCounts();
+        runningCount = count(keys.running(), runningCount);
         return runningCount;
     }
 
@@ -222,18 +214,7 @@ public final class RedisTaskQueue implements TaskQueue {
         details.put("redis", location());
         details.put("consumer", settings.consumer());
         details.put("visibility_timeout_seconds", settings.visibilityTimeout().toMillis() / 1000.0);
-        details.put("claimed_here", claimed.sum());
-        details.put("taken_over_here", takenOver.sum());
         return details;
-    }
-
-    /** Tasks this replica started, and how many of them it took over from a replica that stopped. */
-    public long claimedHere() {
-        return claimed.sum();
-    }
-
-    public long takenOverHere() {
-        return takenOver.sum();
     }
 
     @Override
@@ -254,7 +235,6 @@ public final class RedisTaskQueue implements TaskQueue {
                     settings.consumer(), settings.visibilityTimeout().toMillis(), cursor,
                     XAutoClaimParams.xAutoClaimParams().count(1));
             if (!found.getValue().isEmpty()) {
-                takenOver.increment();
                 return Optional.of(found.getValue().get(0)); // more may wait: scan again on the next claim
             }
             cursor = found.getKey();
@@ -305,7 +285,6 @@ public final class RedisTaskQueue implements TaskQueue {
         Object started = RedisScripts.START.eval(redis,
                 List.of(keys.task(taskId), keys.queued(), keys.running(), keys.stream()),
                 List.of(bytes(taskId), bytes(clock.millis()), RedisKeys.group(), bytes(entry.getID())));
-        countsReadAt = 0;
         if (!(started instanceof List<?> fields)) {
             return Optional.empty(); // stale: the task expired or was settled already
         }
@@ -318,7 +297,6 @@ public final class RedisTaskQueue implements TaskQueue {
         }
         Token token = new Token(entry.getID(), attempt);
         keeper.hold(taskId, token);
-        claimed.increment();
         return Optional.of(new Claim(processing, payload, attempt, token));
     }
 
@@ -332,16 +310,12 @@ public final class RedisTaskQueue implements TaskQueue {
         }
     }
 
-    private void refreshCounts() {
-        if (System.nanoTime() - countsReadAt < COUNT_FRESHNESS.toNanos()) {
-            return;
-        }
+    private int count(byte[] set, int lastKnown) {
         try {
-            queuedCount = (int) redis.zcard(keys.queued());
-            runningCount = (int) redis.zcard(keys.running());
-            countsReadAt = System.nanoTime();
+            return (int) redis.zcard(set);
         } catch (JedisException e) {
-            problem = unreachable(e); // keep the last counts; health says why they are stale
+            problem = unreachable(e); // health says why the count is stale
+            return lastKnown;
         }
     }
 

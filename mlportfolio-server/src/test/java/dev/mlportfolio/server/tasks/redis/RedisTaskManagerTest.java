@@ -108,7 +108,7 @@ class RedisTaskManagerTest extends TaskManagerContract {
         for (int i = 0; i < ids.size(); i++) {
             assertEquals(i, replicas.get(1).get(ids.get(i)).orElseThrow().result().asInt());
         }
-        long working = replicas.stream().filter(r -> ((RedisTaskQueue) r.queue()).claimedHere() > 0).count();
+        long working = replicas.stream().filter(r -> r.claimedHere() > 0).count();
         assertEquals(3, working, "every replica took some of the work");
         assertEquals(0, replicas.get(2).queued());
         assertEquals(0, replicas.get(2).running());
@@ -174,7 +174,7 @@ class RedisTaskManagerTest extends TaskManagerContract {
         assertEquals("second try", done.result().asText());
         assertEquals(1, runs.get());
         assertEquals(1, redelivered.get());
-        assertEquals(1, ((RedisTaskQueue) taker.queue()).takenOverHere());
+        assertEquals(1, taker.takenOverHere());
 
         // The replica thought dead comes back with its old claim: its result does not count.
         RedisTaskQueue late = queue(prefix, "dead-replica", Clock.systemUTC());
