@@ -340,6 +340,9 @@ public final class TaskManager implements AutoCloseable {
 
     private void interrupted(TaskQueue.Claim claim, TaskRecord processing, long nanos) {
         if (queue.shared()) {
+            // A pending interrupt would fail the socket call that hands the task back (a virtual
+            // thread's blocking I/O ends at an interrupt); this worker is stopping anyway.
+            Thread.interrupted();
             try {
                 queue.handBack(claim);
                 listener.handedBack(processing.kind());
@@ -365,13 +368,12 @@ public final class TaskManager implements AutoCloseable {
                 }
                 return;
             } catch (TaskQueueUnavailableException e) {
-                if (stopped) {
+                // Stopping (the shutdown interrupts the pause): the claim stays unsettled in the
+                // queue, and another replica runs the task again after the visibility timeout.
+                if (stopped || !pause(OUTAGE_BACKOFF)) {
                     LOG.warning("task " + done.taskId() + " finished but the queue is unreachable at shutdown; "
                             + "another replica runs it again after the visibility timeout");
                     return;
-                }
-                if (!pause(OUTAGE_BACKOFF)) {
-                    Thread.currentThread().interrupt();
                 }
             }
         }
