@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Async task benchmarks (issue 11), against a redis-server this script starts on loopback:
 #  1. the backends' own cost, in-memory vs Redis, side by side in one JVM (scripts/bench/TaskBench.java):
-#     submit-to-start latency of a task that does nothing, and a burst's throughput;
+#     submit-to-start latency of a task that does nothing, and a burst's throughput; then the same
+#     task through Celery on the same Redis (scripts/bench/celery_peer.py, .venv-celery), the
+#     original service's task stack;
 #  2. async detection throughput (test model, 1920x1080 JPEG, return_image=false) with 1, 2 and 3
 #     packaged servers sharing the Redis queue (scripts/bench/ReplicaBench.java). This machine has 2
 #     cores: the replicas share them, so the figures show the cost of sharing, not scaling.
@@ -11,7 +13,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 source scripts/lib/bench.sh
 source scripts/lib/packages.sh
+source scripts/lib/venv.sh
 bench_setup
+install_venv .venv-celery scripts/requirements-celery.txt
 ensure_package redis-server redis-server
 SERVER_CP="mlportfolio-server/target/mlportfolio-server.jar:mlportfolio-server/target/libs/*"
 REDIS_PORT=${REDIS_PORT:-16390}
@@ -19,8 +23,9 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work" --appendonly ye
     --save "" --daemonize no >"$work/redis.log" 2>&1 &
 redis_pid=$!
 servers=()
+celery_pid=""
 cleanup() {
-    for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${servers[@]}" $celery_pid; do kill "$pid" 2>/dev/null || true; done
     kill "$redis_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     bench_cleanup
@@ -32,6 +37,14 @@ REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 echo "== task backends: $(redis-server --version | awk '{print $3}') with appendfsync always, 2 workers"
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$SERVER_CP" scripts/bench/TaskBench.java "$REDIS_URL" "${TASKS:-2000}" 2>/dev/null
+celery_version=$(.venv-celery/bin/python -c 'import celery; print(celery.__version__)')
+echo "== the peer: Celery $celery_version (acks late, prefetch 1, 2 prefork processes), same Redis"
+.venv-celery/bin/python scripts/bench/celery_peer.py worker "$REDIS_URL" >"$work/celery.log" 2>&1 &
+celery_pid=$!
+.venv-celery/bin/python scripts/bench/celery_peer.py client "$REDIS_URL" "${TASKS:-2000}"
+kill "$celery_pid" 2>/dev/null || true
+wait "$celery_pid" 2>/dev/null || true
+celery_pid=""
 
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null
