@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.UnifiedJedis;
@@ -25,23 +24,22 @@ final class RedisClaimKeeper implements AutoCloseable {
     private static final Duration GONE_AFTER = Duration.ofHours(1);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(5);
 
+    private final RedisConnection connection;
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final String consumer;
     private final Duration heartbeatEvery;
-    private final BiConsumer<Boolean, JedisException> reachable;
     private final Map<String, RedisTaskQueue.Token> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private long lastCleanup;
     private long lastBeat;
 
-    RedisClaimKeeper(UnifiedJedis redis, RedisKeys keys, String consumer, Duration visibilityTimeout,
-                     BiConsumer<Boolean, JedisException> reachable) {
-        this.redis = redis;
+    RedisClaimKeeper(RedisConnection connection, RedisKeys keys, String consumer, Duration visibilityTimeout) {
+        this.connection = connection;
+        this.redis = connection.client();
         this.keys = keys;
         this.consumer = consumer;
         this.heartbeatEvery = visibilityTimeout.dividedBy(3);
-        this.reachable = reachable;
         this.thread = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("redis-task-keeper").factory());
         this.lastCleanup = System.nanoTime();
@@ -65,9 +63,10 @@ final class RedisClaimKeeper implements AutoCloseable {
     }
 
     private void tick() {
+        if (!connection.ping()) {
+            return;
+        }
         try {
-            redis.ping();
-            reachable.accept(true, null);
             long now = System.nanoTime();
             if (now - lastBeat >= heartbeatEvery.toNanos() * 9 / 10) {
                 beat();
@@ -78,7 +77,7 @@ final class RedisClaimKeeper implements AutoCloseable {
                 lastCleanup = now;
             }
         } catch (JedisException e) {
-            reachable.accept(false, e);
+            connection.failed(e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "task queue upkeep failed", e);
         }

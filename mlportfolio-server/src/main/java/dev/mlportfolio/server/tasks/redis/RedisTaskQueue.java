@@ -1,6 +1,5 @@
 package dev.mlportfolio.server.tasks.redis;
 
-import dev.mlportfolio.core.Uris;
 import dev.mlportfolio.server.http.Json;
 import dev.mlportfolio.server.tasks.TaskPayload;
 import dev.mlportfolio.server.tasks.TaskQueue;
@@ -16,11 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
-import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAutoClaimParams;
@@ -61,10 +57,10 @@ public final class RedisTaskQueue implements TaskQueue {
 
     private final Settings settings;
     private final Clock clock;
+    private final RedisConnection connection;
     private final RedisClient redis;
     private final RedisKeys keys;
     private final RedisClaimKeeper keeper;
-    private volatile String problem;
     private volatile long lastTakeOverScan;
     /** Set after an outage: entries delivered to this replica whose start never reached Redis wait in its own pending list. */
     private volatile boolean checkOwnPending;
@@ -75,18 +71,14 @@ public final class RedisTaskQueue implements TaskQueue {
     public RedisTaskQueue(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(settings.connections());
-        pool.setMaxIdle(settings.connections());
-        pool.setMaxWait(Duration.ofSeconds(2)); // a request waits this long for a connection, then answers 503
-        pool.setTestWhileIdle(true);
-        this.redis = RedisClient.builder().fromURI(settings.uri()).poolConfig(pool).build();
         this.keys = new RedisKeys(settings.keyPrefix());
-        this.keeper = new RedisClaimKeeper(redis, keys, settings.consumer(), settings.visibilityTimeout(), this::reachable);
+        this.connection = new RedisConnection(settings.uri(), settings.connections(), this::ensureGroupQuietly);
+        this.redis = connection.client();
+        this.keeper = new RedisClaimKeeper(connection, keys, settings.consumer(), settings.visibilityTimeout());
         try {
             ensureGroup();
         } catch (JedisException e) {
-            problem = unreachable(e); // the server starts anyway; the keeper's pings notice when Redis is back
+            connection.failed(e); // the server starts anyway; the keeper's pings notice when Redis is back
         }
         keeper.start();
     }
@@ -105,12 +97,12 @@ public final class RedisTaskQueue implements TaskQueue {
 
     /** The Redis URL without credentials, for logs and {@code /health}. */
     public String location() {
-        return Uris.withoutCredentials(settings.uri());
+        return connection.location();
     }
 
     @Override
     public boolean offer(TaskRecord record, TaskPayload payload, int capacity) {
-        return checked(() -> {
+        return connection.call(() -> {
             Object taken = RedisScripts.OFFER.eval(redis,
                     List.of(keys.queued(), keys.task(record.taskId()), keys.stream()),
                     List.of(bytes(record.taskId()), bytes(record.createdAt().toEpochMilli()), bytes(capacity),
@@ -129,28 +121,26 @@ public final class RedisTaskQueue implements TaskQueue {
             if (entry.isEmpty()) {
                 entry = readNew(wait);
             }
-            problem = null;
-            return entry.isEmpty() ? Optional.empty() : start(entry.get());
+            return connection.succeeded(entry.isEmpty() ? Optional.empty() : start(entry.get()));
         } catch (JedisDataException e) {
-            if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
-                ensureGroup(); // Redis lost its data (restarted without persistence); start a new group
+            if (RedisConnection.lostGroup(e)) {
+                ensureGroupQuietly(); // Redis lost its data (restarted without persistence); start a new group
                 return Optional.empty();
             }
-            throw unavailable(e);
+            throw connection.failed(e);
         } catch (JedisException e) {
             if (Thread.interrupted()) {
                 throw new InterruptedException("interrupted while waiting for a task");
             }
-            dropIdleConnections(e);
             checkOwnPending = true;
-            throw unavailable(e);
+            throw connection.failed(e);
         }
     }
 
     @Override
     public boolean finish(Claim claim, TaskRecord done, Duration resultTtl) {
         Token token = (Token) claim.token();
-        boolean settled = checked(() -> Long.valueOf(1).equals(RedisScripts.FINISH.eval(redis,
+        boolean settled = connection.call(() -> Long.valueOf(1).equals(RedisScripts.FINISH.eval(redis,
                 List.of(keys.task(done.taskId()), keys.running(), keys.stream()),
                 List.of(bytes(done.taskId()), bytes(token.attempt()), Json.bytes(done), bytes(done.status().id()),
                         bytes(Math.max(1, resultTtl.toMillis())), RedisKeys.group(), bytes(token.entry())))));
@@ -162,7 +152,7 @@ public final class RedisTaskQueue implements TaskQueue {
     public void handBack(Claim claim) {
         Token token = (Token) claim.token();
         TaskRecord back = claim.record().requeued(token.attempt() - 1);
-        checked(() -> RedisScripts.HAND_BACK.eval(redis,
+        connection.call(() -> RedisScripts.HAND_BACK.eval(redis,
                 List.of(keys.task(back.taskId()), keys.running(), keys.queued(), keys.stream()),
                 List.of(bytes(back.taskId()), bytes(token.attempt()), Json.bytes(back),
                         bytes(back.createdAt().toEpochMilli()), RedisKeys.group(), bytes(token.entry()))));
@@ -171,7 +161,7 @@ public final class RedisTaskQueue implements TaskQueue {
 
     @Override
     public Optional<TaskRecord> get(String taskId) {
-        byte[] json = checked(() -> redis.hget(keys.task(taskId), RECORD));
+        byte[] json = connection.call(() -> redis.hget(keys.task(taskId), RECORD));
         return json == null ? Optional.empty() : Optional.of(parse(json));
     }
 
@@ -204,7 +194,7 @@ public final class RedisTaskQueue implements TaskQueue {
 
     @Override
     public Optional<String> problem() {
-        return Optional.ofNullable(problem);
+        return connection.problem();
     }
 
     @Override
@@ -220,7 +210,7 @@ public final class RedisTaskQueue implements TaskQueue {
     @Override
     public void close() {
         keeper.close();
-        redis.close();
+        connection.close();
     }
 
     /** Entries another consumer received but stopped heart-beating for the visibility timeout. Scanned at most every quarter timeout. */
@@ -300,6 +290,14 @@ public final class RedisTaskQueue implements TaskQueue {
         return Optional.of(new Claim(processing, payload, attempt, token));
     }
 
+    private void ensureGroupQuietly() {
+        try {
+            ensureGroup();
+        } catch (JedisException e) {
+            // still unreachable: the next ping or call tries again
+        }
+    }
+
     private void ensureGroup() {
         try {
             redis.xgroupCreate(keys.streamName(), RedisKeys.GROUP, new StreamEntryID(0, 0), true);
@@ -314,79 +312,9 @@ public final class RedisTaskQueue implements TaskQueue {
         try {
             return (int) redis.zcard(set);
         } catch (JedisException e) {
-            problem = unreachable(e); // health says why the count is stale
+            connection.failed(e); // health says why the count is stale
             return lastKnown;
         }
-    }
-
-    /**
-     * Runs a Redis call, turning a connection failure into {@link TaskQueueUnavailableException}
-     * and recording it for health. A connection failure is tried once more on fresh connections:
-     * after Redis restarts, every pooled connection is dead, and the first request should not be
-     * the one that finds out.
-     */
-    private <T> T checked(Supplier<T> call) {
-        try {
-            return reached(call.get());
-        } catch (JedisConnectionException e) {
-            dropIdleConnections(e);
-            try {
-                return reached(call.get());
-            } catch (JedisException again) {
-                throw unavailable(again);
-            }
-        } catch (JedisDataException e) {
-            if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
-                ensureGroup();
-            }
-            throw unavailable(e);
-        } catch (JedisException e) {
-            throw unavailable(e);
-        }
-    }
-
-    private <T> T reached(T value) {
-        if (problem != null) {
-            problem = null;
-        }
-        return value;
-    }
-
-    private void dropIdleConnections(JedisException cause) {
-        if (cause instanceof JedisConnectionException) {
-            try {
-                redis.getPool().clear();
-            } catch (RuntimeException e) {
-                // the pool may be closing; the next call finds out
-            }
-        }
-    }
-
-    /** What the keeper's pings found; a Redis that is back gets its consumer group again if it lost it. */
-    private void reachable(boolean yes, JedisException cause) {
-        if (yes) {
-            if (problem != null) {
-                try {
-                    ensureGroup();
-                } catch (JedisException e) {
-                    return;
-                }
-            }
-            problem = null;
-        } else {
-            problem = unreachable(cause);
-            dropIdleConnections(cause);
-        }
-    }
-
-    private TaskQueueUnavailableException unavailable(JedisException e) {
-        problem = unreachable(e);
-        return new TaskQueueUnavailableException(problem, e);
-    }
-
-    private String unreachable(JedisException e) {
-        return "Redis at " + location() + " cannot be used: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
 
     private static TaskRecord parse(byte[] json) {
