@@ -430,9 +430,11 @@ public final class AsyncTracker implements Tracker {
     }
 
     private static final class RunJob implements Job {
+        private final String key = java.util.UUID.randomUUID().toString();
         private RunRecord record;
         private String experimentId;
         private TrackingBackend.StartedRun run;
+        private boolean startTried;
         private boolean dataLogged;
         private int artifactsDone;
         private int artifactsRefused;
@@ -446,8 +448,14 @@ public final class AsyncTracker implements Tracker {
             if (experimentId == null) {
                 experimentId = backend.experimentId(record.experiment(), true).orElseThrow();
             }
+            if (run == null && startTried) {
+                // The last start failed without an answer (a timeout, the server stopping): it may
+                // have made the run anyway, and starting another would log this record twice.
+                run = backend.findRun(experimentId, key).orElse(null);
+            }
             if (run == null) {
-                run = backend.startRun(experimentId, record);
+                startTried = true;
+                run = backend.startRun(experimentId, record, key);
             }
             if (!dataLogged) {
                 backend.logData(run, record);

@@ -111,14 +111,25 @@ public final class MlflowBackend implements TrackingBackend {
     }
 
     @Override
-    public StartedRun startRun(String experimentId, RunRecord run) {
+    public StartedRun startRun(String experimentId, RunRecord run, String key) {
         CreateRun.Builder request = CreateRun.newBuilder()
                 .setExperimentId(experimentId)
                 .setRunName(run.runName())
                 .setStartTime(run.startTime().toEpochMilli());
         run.tags().forEach((k, v) -> request.addTags(RunTag.newBuilder().setKey(k).setValue(v)));
+        request.addTags(RunTag.newBuilder().setKey(RUN_KEY_TAG).setValue(key));
         RunInfo info = call("create a run", () -> client.createRun(request.build()));
         return new StartedRun(info.getRunId(), info.getArtifactUri());
+    }
+
+    @Override
+    public Optional<StartedRun> findRun(String experimentId, String key) {
+        if (!key.matches("[A-Za-z0-9-]+")) {
+            throw new IllegalArgumentException("a run key is letters, digits and dashes");
+        }
+        List<Run> runs = call("find a run by its key", () -> client.searchRuns(List.of(experimentId),
+                "tags.`" + RUN_KEY_TAG + "` = '" + key + "'", ViewType.ACTIVE_ONLY, 1, new ArrayList<>()).getItems());
+        return runs.stream().findFirst().map(r -> new StartedRun(r.getInfo().getRunId(), r.getInfo().getArtifactUri()));
     }
 
     @Override
@@ -192,7 +203,7 @@ public final class MlflowBackend implements TrackingBackend {
                 .param("model_size_bytes", bytes)
                 .tag("mlportfolio.kind", "model_registration")
                 .build();
-        StartedRun run = startRun(experimentId, record);
+        StartedRun run = startRun(experimentId, record, java.util.UUID.randomUUID().toString());
         logData(run, record);
         uploadFile(run, "model/" + RunArtifact.checkPath(safeName(fileName)), model, bytes);
         finishRun(run, record);

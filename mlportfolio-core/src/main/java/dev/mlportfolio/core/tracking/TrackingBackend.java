@@ -18,8 +18,18 @@ public interface TrackingBackend extends AutoCloseable {
     /** The experiment's id, creating the experiment when {@code create} is set and it is missing. */
     Optional<String> experimentId(String name, boolean create);
 
-    /** Starts a run from the record's name, start time and tags; returns its handle. */
-    StartedRun startRun(String experimentId, RunRecord run);
+    /** The tag that holds a run's client-side key. */
+    String RUN_KEY_TAG = "mlportfolio.run_key";
+
+    /**
+     * Starts a run from the record's name, start time and tags; returns its handle. {@code key}
+     * is kept with the run (tag {@value #RUN_KEY_TAG}), so that a writer whose start call failed
+     * without an answer can {@link #findRun find} the run the server may have made anyway.
+     */
+    StartedRun startRun(String experimentId, RunRecord run, String key);
+
+    /** The run started earlier with this key, if the server made it. */
+    Optional<StartedRun> findRun(String experimentId, String key);
 
     /** Logs the record's params and metrics in as few calls as the server allows. */
     void logData(StartedRun run, RunRecord record);
