@@ -1,6 +1,9 @@
 package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.tracking.AsyncTracker;
+import dev.mlportfolio.server.connection.ConnectionCloseFilter;
+import dev.mlportfolio.server.connection.ConnectionSettings;
+import dev.mlportfolio.server.connection.HeaderTimeout;
 import dev.mlportfolio.server.detection.DetectionService;
 import dev.mlportfolio.server.detection.LoadedDetector;
 import dev.mlportfolio.server.detection.ModelInfoService;
@@ -26,7 +29,9 @@ import dev.mlportfolio.server.tasks.TaskService;
 import dev.mlportfolio.server.tracking.MlflowRunsService;
 import dev.mlportfolio.server.tracking.ServerTracking;
 import dev.mlportfolio.server.upload.ImageUploadReader;
+import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +57,7 @@ public final class Application implements AutoCloseable {
     private final ServerTracking tracking;
     private final Optional<ImageAnalyzer> imageAnalyzer;
     private final Clock clock;
+    private final HeaderTimeout headerTimeout;
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile long drainStartedNanos;
 
@@ -75,6 +81,7 @@ public final class Application implements AutoCloseable {
         metrics.modelMemory(detector::memoryBytes);
         metrics.modelMemory(rag::memoryBytes);
         TaskMeters.gauges(metrics, tasks);
+        this.headerTimeout = new HeaderTimeout(settings.connections().headerTimeout(), metrics.registry());
     }
 
     /** In memory, or shared through Redis when {@code REDIS_URL} is set. */
@@ -97,15 +104,31 @@ public final class Application implements AutoCloseable {
 
     /** Listener, limits, error pages and routes. */
     public void configure(WebServerConfig.Builder server) {
+        ConnectionSettings connections = settings.connections();
         server.host(settings.host())
                 .port(settings.port())
                 .maxPayloadSize(settings.maxFileSize() + HARD_LIMIT_MARGIN)
+                .maxTcpConnections(connections.maxConnections())
+                .idleConnectionTimeout(connections.idleTimeout())
+                // Helidon refreshes its connection timestamps once a second, so a finer check gains nothing.
+                .idleConnectionPeriod(Duration.ofSeconds(1))
+                // HTTP/1 alone, configured here: a discovered default beside it would make Helidon pick
+                // between two, and a request line it cannot read (HTTP/1.0) would then get no answer at all.
+                .protocolsDiscoverServices(false)
+                .protocols(List.of(Http1Config.builder()
+                        .maxHeadersSize(connections.maxHeaderSize())
+                        .addReceiveListener(headerTimeout.listener())
+                        .build()))
                 .shutdownGracePeriod(Duration.ofSeconds(5))
+                // Helidon's messages for requests it refuses before routing reach the JSON error
+                // handlers, which decide what of them a client sees.
+                .errorHandling(ErrorHandling.builder().includeEntity(true).build())
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(this::routing);
     }
 
     public void routing(HttpRouting.Builder routing) {
+        routing.addFilter(new ConnectionCloseFilter());
         routing.addFilter(new RequestObserver(metrics));
         ErrorMapping.register(routing);
 
@@ -177,6 +200,7 @@ public final class Application implements AutoCloseable {
         Duration left = settings.shutdownGracePeriod().minusNanos(System.nanoTime() - drainStartedNanos);
         tracking.close(left.compareTo(MIN_TRACKING_FLUSH) < 0 ? MIN_TRACKING_FLUSH : left);
         compute.close();
+        headerTimeout.close();
         detector.close();
         rag.close();
     }

@@ -3,6 +3,7 @@ package dev.mlportfolio.server;
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
+import dev.mlportfolio.server.connection.ConnectionSettings;
 import dev.mlportfolio.server.tasks.TaskSettings;
 import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
@@ -52,7 +53,8 @@ public record ServerSettings(
         int computeThreads,
         TaskSettings tasks,
         Duration shutdownGracePeriod,
-        TrackingSettings tracking) {
+        TrackingSettings tracking,
+        ConnectionSettings connections) {
 
     public static final List<String> ENVIRONMENTS = List.of("development", "test", "staging", "production");
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -119,10 +121,11 @@ public record ServerSettings(
                 v -> seconds(v, 0, 3600));
         TaskSettings tasks = tasks(r);
         TrackingSettings tracking = tracking(r);
+        ConnectionSettings connections = connections(r);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, modelPath,
                 threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
-                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking);
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections);
     }
 
     private static TaskSettings tasks(Reader r) {
@@ -139,6 +142,18 @@ public record ServerSettings(
                 "a whole number of seconds from 1 to 3600", v -> seconds(v, 1, 3600));
         int attempts = r.read("TASK_MAX_ATTEMPTS", TaskSettings.DEFAULT_MAX_ATTEMPTS, "a whole number from 1 to 100", v -> intIn(v, 1, 100));
         return new TaskSettings(workers, queueSize, ttl, redis, prefix, visibility, attempts);
+    }
+
+    private static ConnectionSettings connections(Reader r) {
+        Duration header = r.read("HTTP_HEADER_TIMEOUT", ConnectionSettings.DEFAULT_HEADER_TIMEOUT,
+                "a whole number of seconds from 1 to 600", v -> seconds(v, 1, 600));
+        Duration idle = r.read("HTTP_IDLE_TIMEOUT", ConnectionSettings.DEFAULT_IDLE_TIMEOUT,
+                "a whole number of seconds from 2 to 3600", v -> seconds(v, 2, 3600));
+        int connections = r.read("HTTP_MAX_CONNECTIONS", ConnectionSettings.DEFAULT_MAX_CONNECTIONS,
+                "a whole number from 16 to 1000000", v -> intIn(v, 16, 1_000_000));
+        int headerSize = r.read("HTTP_MAX_HEADER_SIZE", ConnectionSettings.DEFAULT_MAX_HEADER_SIZE,
+                "a whole number of bytes from 1024 to 1048576", v -> intIn(v, 1024, 1 << 20));
+        return new ConnectionSettings(header, idle, connections, headerSize);
     }
 
     private static TrackingSettings tracking(Reader r) {

@@ -42,7 +42,7 @@ final class DecodingAnalyzer implements ImageAnalyzer {
                 throw new IllegalStateException("test gate was never released");
             }
             if (mode.equals("fail")) {
-                throw new IllegalArgumentException("the analyzer refused this image");
+                throw new dev.mlportfolio.core.detect.DetectorException("the analyzer refused this image");
             }
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(upload.bytes()));
             if (image == null) {

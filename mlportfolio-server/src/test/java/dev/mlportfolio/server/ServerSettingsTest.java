@@ -40,6 +40,7 @@ class ServerSettingsTest {
         assertEquals(Optional.empty(), s.ragModelPath());
         assertEquals(50_000_000L, s.maxImagePixels());
         assertEquals(1, s.detectorConcurrency());
+        assertEquals(dev.mlportfolio.server.connection.ConnectionSettings.defaults(), s.connections());
     }
 
     @Test
@@ -76,7 +77,11 @@ class ServerSettingsTest {
                 Map.entry("REDIS_KEY_PREFIX", "blue:tasks:"),
                 Map.entry("TASK_VISIBILITY_TIMEOUT", "15"),
                 Map.entry("TASK_MAX_ATTEMPTS", "5"),
-                Map.entry("SHUTDOWN_GRACE_PERIOD", "3")));
+                Map.entry("SHUTDOWN_GRACE_PERIOD", "3"),
+                Map.entry("HTTP_HEADER_TIMEOUT", "4"),
+                Map.entry("HTTP_IDLE_TIMEOUT", "30"),
+                Map.entry("HTTP_MAX_CONNECTIONS", "100"),
+                Map.entry("HTTP_MAX_HEADER_SIZE", "4096")));
         assertEquals("production", s.environment());
         assertTrue(s.jsonLogs());
         assertTrue(s.debug());
@@ -109,6 +114,8 @@ class ServerSettingsTest {
         assertEquals(Duration.ofSeconds(15), s.tasks().visibilityTimeout());
         assertEquals(5, s.tasks().maxAttempts());
         assertEquals(Duration.ofSeconds(3), s.shutdownGracePeriod());
+        assertEquals(new dev.mlportfolio.server.connection.ConnectionSettings(Duration.ofSeconds(4), Duration.ofSeconds(30),
+                100, 4096), s.connections());
     }
 
     @Test
@@ -171,7 +178,11 @@ class ServerSettingsTest {
             "MLFLOW_ARTIFACT_SAMPLE_RATE|10%|a number from 0 (no artifacts) to 1",
             "MLFLOW_QUEUE_SIZE|0|a whole number from 1 to 1000000",
             "MLFLOW_HTTP_REQUEST_TIMEOUT|10s|a whole number of seconds from 1 to 600",
-            "MLFLOW_REGISTERED_MODEL_NAME|models/cutler|without '/' or ':'"})
+            "MLFLOW_REGISTERED_MODEL_NAME|models/cutler|without '/' or ':'",
+            "HTTP_HEADER_TIMEOUT|0|a whole number of seconds from 1 to 600",
+            "HTTP_IDLE_TIMEOUT|1|a whole number of seconds from 2 to 3600",
+            "HTTP_MAX_CONNECTIONS|10|a whole number from 16 to 1000000",
+            "HTTP_MAX_HEADER_SIZE|16k|a whole number of bytes from 1024 to 1048576"})
     void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ServerSettings.fromEnvironment(Map.of(variable, value)));

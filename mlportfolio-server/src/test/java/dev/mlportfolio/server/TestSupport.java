@@ -85,6 +85,17 @@ public final class TestSupport {
         }
     }
 
+    /** Requests the application answered with a 5xx, from its own {@code http_requests_total}. */
+    public static long serverErrors(Application app) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^http_requests_total\\{[^}]*status=\"5\\d\\d\"[^}]*} ([0-9.eE+]+)$")
+                .matcher(new String(app.metrics().scrape(), StandardCharsets.UTF_8));
+        long total = 0;
+        while (m.find()) {
+            total += (long) Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
     /** Asserts the answer is the JSON error form with this status and code, and returns its body. */
     public static JsonNode assertError(HttpClientResponse res, Status status, String code) {
         assertEquals(status, res.status(), "status");

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.detection;
 
+import dev.mlportfolio.server.http.ClientText;
 import dev.mlportfolio.core.detect.CutlerDetector;
 import dev.mlportfolio.core.detect.DetectorException;
 import dev.mlportfolio.core.detect.DetectorOptions;
@@ -47,9 +48,9 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     public static LoadedDetector load(ServerSettings settings) {
         Path path = settings.modelPath();
         if (!Files.isRegularFile(path)) {
-            String message = "CutLER detection is not available: no model file at " + path.toAbsolutePath()
+            String message = "CutLER detection is not available: no model file at " + ClientText.path(path)
                     + " (MODEL_PATH); see models/README.md to export one";
-            LOG.info(message);
+            LOG.info(message + " (looked for " + path.toAbsolutePath() + ")");
             return new LoadedDetector(null, path, null, ComponentHealth.unavailable(message), message);
         }
         DetectorOptions options = options(settings);
@@ -63,7 +64,8 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
             opened.grownBytes().ifPresent(bytes -> loaded.memoryBytes = Map.of(DetectionService.MODEL, bytes));
             return loaded;
         } catch (DetectorException | IOException e) {
-            String message = "CutLER detection is down: the model at " + path + " did not load: " + e.getMessage();
+            String message = "CutLER detection is down: the model at " + ClientText.path(path) + " did not load: "
+                    + ClientText.scrub(e.getMessage());
             LOG.log(Level.WARNING, message, e);
             return new LoadedDetector(null, path, null, ComponentHealth.down(message, Map.of()), message);
         }

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.detection;
 
+import dev.mlportfolio.server.http.ClientText;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mlportfolio.core.Version;
 import dev.mlportfolio.core.detect.ResizePlan;
@@ -44,7 +45,7 @@ public final class ModelInfoService {
 
     public ModelInfo info() {
         String provider = detector.detector().map(d -> d.executionProvider()).orElse(null);
-        return new ModelInfo(DetectionResponse.modelName(detector.modelPath()), detector.modelPath().toString(), provider != null, detector.sha256(), provider,
+        return new ModelInfo(DetectionResponse.modelName(detector.modelPath()), ClientText.path(detector.modelPath()), provider != null, detector.sha256(), provider,
                 settings.onnxProvider().id(), settings.confidenceThreshold(), settings.maxImagePixels(),
                 InputSpec.CUTLER, Version.current(), detector.problem(), tracking.registryInfo());
     }

@@ -22,13 +22,12 @@ public final class ApiRoutes {
         this.rules = rules;
     }
 
-    /**
-     * A GET route. HEAD is not routed to it: Helidon writes whatever entity a handler sends, which
-     * would corrupt a HEAD response, so HEAD gets 405 like any other method not listed.
-     */
+    /** A GET route, which answers HEAD too: the same status and headers, without the body. */
     public ApiRoutes get(String path, Handler handler) {
         rules.get(path, handler);
+        rules.head(path, (req, res) -> handler.handle(req, new HeadResponse(res)));
         remember(path, Method.GET);
+        remember(path, Method.HEAD);
         return this;
     }
 

@@ -1,11 +1,15 @@
 package dev.mlportfolio.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,10 +41,59 @@ public final class RequestBodies {
         if (!req.content().hasEntity()) {
             return new byte[0];
         }
-        try (InputStream in = req.content().inputStream()) {
+        try (InputStream in = stream(req)) {
             return readAtMost(in, limit, what);
         } catch (IOException | UncheckedIOException e) {
             throw unreadable(e);
+        }
+    }
+
+    /**
+     * The body as a stream whose framing errors are IOExceptions. Helidon 4.5.0 decodes chunk sizes
+     * with {@code Integer.parseUnsignedInt} and lets its NumberFormatException through, and reports a
+     * body cut short by the client with a RuntimeException of its own; both would end as a 500.
+     */
+    public static InputStream stream(ServerRequest req) {
+        return new FilterInputStream(req.content().inputStream()) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (NumberFormatException e) {
+                    throw new MalformedBodyException(e);
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                    throw new EOFException("the body ended before its declared length");
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (NumberFormatException e) {
+                    throw new MalformedBodyException(e);
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                    throw new EOFException("the body ended before its declared length");
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } catch (NumberFormatException e) {
+                    throw new MalformedBodyException(e);
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                    throw new EOFException("the body ended before its declared length");
+                }
+            }
+        };
+    }
+
+    /** A chunked body whose chunk size line is not a hexadecimal number. */
+    public static final class MalformedBodyException extends IOException {
+        MalformedBodyException(Throwable cause) {
+            super("malformed chunk size", cause);
         }
     }
 
@@ -62,8 +115,25 @@ public final class RequestBodies {
 
     /** The answer when the client's body breaks off or cannot be read. */
     public static ApiException unreadable(Exception cause) {
-        return ApiException.badRequest("unreadable_body", "the request body could not be read completely: "
-                + cause.getClass().getSimpleName());
+        if (cause instanceof MalformedBodyException) {
+            return ApiException.badRequest("malformed_chunked_body",
+                    "the chunked request body has a chunk size that is not a hexadecimal number");
+        }
+        return ApiException.badRequest("unreadable_body",
+                "the request body could not be read completely: the connection broke off or the body is shorter than declared");
+    }
+
+    // Jackson's own texts are mostly fine to show, but its limits name the Java method that sets
+    // them ("from `StreamReadConstraints.getMaxNestingDepth()`"), and a long input is quoted back.
+    private static String problem(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "it nests deeper, or holds a number or a name longer, than the parser allows";
+        }
+        String text = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        text = text.replaceAll("\\s*\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "a value");
+        int end = text.indexOf('\n');
+        text = end >= 0 ? text.substring(0, end) : text;
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     /**
@@ -91,7 +161,7 @@ public final class RequestBodies {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
             throw ApiException.badRequest("invalid_json", "the request body is not valid JSON" + where
-                    + ": " + e.getOriginalMessage());
+                    + ": " + problem(e));
         } catch (IOException e) {
             throw unreadable(e);
         }

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.rag;
 
+import dev.mlportfolio.server.http.ClientText;
 import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
@@ -71,9 +72,9 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     public static LoadedRag load(ServerSettings settings) {
         Path resume = settings.ragResumePath();
         if (!Files.isRegularFile(resume)) {
-            String message = "resume question answering is not available: no resume at " + resume.toAbsolutePath()
+            String message = "resume question answering is not available: no resume at " + ClientText.path(resume)
                     + " (RAG_RESUME_PATH)";
-            LOG.info(message);
+            LOG.info(message + " (looked for " + resume.toAbsolutePath() + ")");
             return new LoadedRag(CompletableFuture.completedFuture(null), List.of(), resume, settings.ragWorkingDir(), message,
                     Map::of, () -> null);
         }
@@ -230,6 +231,6 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
         while (root.getCause() != null) {
             root = root.getCause();
         }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root.getMessage() == null ? "an unexpected error (see the server log)" : ClientText.scrub(root.getMessage());
     }
 }

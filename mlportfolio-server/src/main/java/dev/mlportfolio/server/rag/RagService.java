@@ -163,8 +163,7 @@ public final class RagService {
             } catch (ClientGoneException e) {
                 // Nothing to tell a client that left; its generation has stopped.
             } catch (RuntimeException e) {
-                event(out, "error", Map.of("success", false, "error", "rag_failed", "message", "answering failed: "
-                        + e.getClass().getSimpleName()));
+                event(out, "error", Map.of("success", false, "error", "rag_failed", "message", "answering failed; the error is logged"));
                 throw e;
             }
         } catch (IOException e) {

@@ -1,6 +1,10 @@
 package dev.mlportfolio.server.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.core.detect.DetectorException;
+import dev.mlportfolio.core.rag.generate.PromptTooLongException;
+import dev.mlportfolio.server.http.ApiException;
+import dev.mlportfolio.server.http.ClientText;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -333,9 +337,17 @@ public final class TaskManager implements AutoCloseable {
                 return;
             }
             LOG.log(Level.WARNING, "task " + processing.taskId() + " (" + kind + ") failed", e);
-            String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-            settle(claim, processing.failed(message, clock.instant()), System.nanoTime() - start);
+            settle(claim, processing.failed(clientMessage(e), clock.instant()), System.nanoTime() - start);
         }
+    }
+
+    // What the task's owner reads: the words of errors meant for clients and of the models' own
+    // failures, never the text of an unexpected exception (which may name classes or paths).
+    private static String clientMessage(Throwable e) {
+        if (e instanceof ApiException || e instanceof DetectorException || e instanceof PromptTooLongException) {
+            return e.getMessage() == null || e.getMessage().isBlank() ? "the task failed" : ClientText.scrub(e.getMessage());
+        }
+        return "the task failed with an unexpected error; it is logged with the task id";
     }
 
     private void interrupted(TaskQueue.Claim claim, TaskRecord processing, long nanos) {

@@ -16,7 +16,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.apache.commons.fileupload2.core.FileItemInputIterator;
+import org.apache.commons.fileupload2.core.FileUploadContentTypeException;
 import org.apache.commons.fileupload2.core.FileUploadException;
+import org.apache.commons.fileupload2.core.MultipartInput;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
 
 /**
@@ -108,11 +110,8 @@ public final class ImageUploadReader {
             }
             throw rejected("unknown", "too_large", ApiException.tooLarge(
                     "the upload is larger than the limit of " + maxFileSize + " bytes (MAX_FILE_SIZE)"));
-        } catch (FileUploadException e) {
-            throw rejected("unknown", "invalid", ApiException.badRequest("invalid_multipart",
-                    "the multipart/form-data body could not be parsed: " + e.getMessage()));
         } catch (IOException | UncheckedIOException e) {
-            throw rejected("unknown", "invalid", RequestBodies.unreadable(e));
+            throw rejected("unknown", "invalid", unparsable(e));
         } catch (ApiException e) {
             if (e.status().code() == 413) {
                 throw rejected("unknown", "too_large", e);
@@ -124,6 +123,27 @@ public final class ImageUploadReader {
                         + " but no field '" + FIELD + "'";
         throw rejected("unknown", "invalid", ApiException.badRequest("missing_file_field",
                 found + "; send the image as field '" + FIELD + "'"));
+    }
+
+    // In our own words: commons-fileupload's texts name its classes and settings.
+    private static ApiException unparsable(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodies.MalformedBodyException malformed) {
+                return RequestBodies.unreadable(malformed);
+            }
+            if (cause instanceof FileUploadContentTypeException || cause instanceof MultipartInput.FileUploadBoundaryException) {
+                return ApiException.badRequest("invalid_multipart", "the multipart/form-data body could not be parsed: "
+                        + "the Content-Type has no usable boundary parameter");
+            }
+            if (cause instanceof MultipartInput.MalformedStreamException) {
+                return ApiException.badRequest("invalid_multipart", "the multipart/form-data body could not be parsed: "
+                        + "it does not follow its boundary or ends before the closing boundary");
+            }
+        }
+        if (e instanceof FileUploadException) {
+            return ApiException.badRequest("invalid_multipart", "the multipart/form-data body could not be parsed");
+        }
+        return RequestBodies.unreadable(e);
     }
 
     // commons-fileupload checks the name as a path and throws InvalidPathException for a NUL,

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.upload;
 
+import dev.mlportfolio.server.http.RequestBodies;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class MultipartRequest {
 
         @Override
         public InputStream getInputStream() {
-            return getRequest().content().inputStream();
+            return RequestBodies.stream(getRequest());
         }
     }
 }

@@ -81,7 +81,8 @@ final class RedisConnection implements AutoCloseable {
 
     /** Records why Redis cannot be used and returns the exception to throw. */
     TaskQueueUnavailableException failed(JedisException e) {
-        problem = "Redis at " + location() + " cannot be used: " + e.getClass().getSimpleName()
+        problem = "Redis at " + location() + " cannot be used: "
+                + (e instanceof JedisConnectionException ? "no connection" : "a command failed")
                 + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
         if (e instanceof JedisConnectionException) {
             try {
