@@ -138,7 +138,7 @@ class HttpConformanceTest {
     }
 
     @Test
-    void http10IsRefusedWithAJsonAnswerThatSaysWhatToDo() throws IOException {
+    void http10IsRefusedWithAJsonAnswerNamingHttp11() throws IOException {
         Exchange exchange = RawHttp.exchange(port, "GET /health HTTP/1.0\r\n\r\n", WAIT);
         JsonNode body = assertError(exchange.only(), 505, "http_version_not_supported");
         assertTrue(body.get("message").asText().contains("HTTP/1.1"), body.toString());
