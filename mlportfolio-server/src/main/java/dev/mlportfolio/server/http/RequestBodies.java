@@ -57,37 +57,36 @@ public final class RequestBodies {
         return new FilterInputStream(req.content().inputStream()) {
             @Override
             public int read() throws IOException {
-                try {
-                    return super.read();
-                } catch (NumberFormatException e) {
-                    throw new MalformedBodyException(e);
-                } catch (DataReader.InsufficientDataAvailableException e) {
-                    throw new EOFException("the body ended before its declared length");
-                }
+                return framed(super::read);
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                try {
-                    return super.read(b, off, len);
-                } catch (NumberFormatException e) {
-                    throw new MalformedBodyException(e);
-                } catch (DataReader.InsufficientDataAvailableException e) {
-                    throw new EOFException("the body ended before its declared length");
-                }
+                return framed(() -> super.read(b, off, len));
             }
 
             @Override
             public void close() throws IOException {
-                try {
+                framed(() -> {
                     super.close();
-                } catch (NumberFormatException e) {
-                    throw new MalformedBodyException(e);
-                } catch (DataReader.InsufficientDataAvailableException e) {
-                    throw new EOFException("the body ended before its declared length");
-                }
+                    return 0;
+                });
             }
         };
+    }
+
+    private interface Read {
+        int call() throws IOException;
+    }
+
+    private static int framed(Read read) throws IOException {
+        try {
+            return read.call();
+        } catch (NumberFormatException e) {
+            throw new MalformedBodyException(e);
+        } catch (DataReader.InsufficientDataAvailableException e) {
+            throw new EOFException("the body ended before its declared length");
+        }
     }
 
     /** A chunked body whose chunk size line is not a hexadecimal number. */
