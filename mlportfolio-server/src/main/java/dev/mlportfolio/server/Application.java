@@ -1,6 +1,9 @@
 package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.tracking.AsyncTracker;
+import dev.mlportfolio.server.access.AccessControl;
+import dev.mlportfolio.server.access.AccessSettings;
+import dev.mlportfolio.server.access.RateLimiter;
 import dev.mlportfolio.server.connection.ConnectionCloseFilter;
 import dev.mlportfolio.server.connection.ConnectionSettings;
 import dev.mlportfolio.server.connection.HeaderTimeout;
@@ -58,6 +61,7 @@ public final class Application implements AutoCloseable {
     private final Optional<ImageAnalyzer> imageAnalyzer;
     private final Clock clock;
     private final HeaderTimeout headerTimeout;
+    private final AccessControl access;
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile long drainStartedNanos;
 
@@ -82,6 +86,7 @@ public final class Application implements AutoCloseable {
         metrics.modelMemory(rag::memoryBytes);
         TaskMeters.gauges(metrics, tasks);
         this.headerTimeout = new HeaderTimeout(settings.connections().headerTimeout(), metrics.registry());
+        this.access = new AccessControl(settings.access(), rateLimiter(settings.access(), taskConfig), metrics.registry());
     }
 
     /** In memory, or shared through Redis when {@code REDIS_URL} is set. */
@@ -92,6 +97,14 @@ public final class Application implements AutoCloseable {
         return new RedisTaskQueue(new RedisTaskQueue.Settings(settings.redisUrl().get(), settings.redisKeyPrefix(),
                 settings.visibilityTimeout(), settings.workers() + 32,
                 consumerName != null ? consumerName : RedisTaskQueue.uniqueConsumerName()), clock);
+    }
+
+    /** Buckets in Redis when replicas share one (a client's budget is then the same on every replica), else in memory. */
+    private static RateLimiter rateLimiter(AccessSettings access, TaskSettings tasks) {
+        if (access.rateLimits().isEmpty() || tasks.redisUrl().isEmpty()) {
+            return RateLimiter.local(access.rateLimits());
+        }
+        return RateLimiter.shared(access.rateLimits(), tasks.redisUrl().get(), tasks.redisKeyPrefix());
     }
 
     public static Builder builder(ServerSettings settings) {
@@ -139,7 +152,7 @@ public final class Application implements AutoCloseable {
                 tracking,
                 new TaskHealth(tasks)), settings.environment(), this::ready, clock);
 
-        ApiRoutes routes = new ApiRoutes(routing);
+        ApiRoutes routes = new ApiRoutes(routing, access);
         new RootService(settings.environment()).routes(routes);
         health.routes(routes);
         new MetricsService(metrics).routes(routes);
@@ -168,6 +181,10 @@ public final class Application implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    public AccessControl access() {
+        return access;
     }
 
     public TaskManager tasks() {
@@ -201,6 +218,7 @@ public final class Application implements AutoCloseable {
         tracking.close(left.compareTo(MIN_TRACKING_FLUSH) < 0 ? MIN_TRACKING_FLUSH : left);
         compute.close();
         headerTimeout.close();
+        access.close();
         detector.close();
         rag.close();
     }

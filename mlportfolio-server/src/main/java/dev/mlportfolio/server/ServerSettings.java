@@ -3,6 +3,11 @@ package dev.mlportfolio.server;
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
+import dev.mlportfolio.server.access.AccessSettings;
+import dev.mlportfolio.server.access.ApiKeys;
+import dev.mlportfolio.server.access.IpRange;
+import dev.mlportfolio.server.access.RateGroup;
+import dev.mlportfolio.server.access.RateLimit;
 import dev.mlportfolio.server.connection.ConnectionSettings;
 import dev.mlportfolio.server.tasks.TaskSettings;
 import dev.mlportfolio.server.tracking.TrackingSettings;
@@ -54,7 +59,8 @@ public record ServerSettings(
         TaskSettings tasks,
         Duration shutdownGracePeriod,
         TrackingSettings tracking,
-        ConnectionSettings connections) {
+        ConnectionSettings connections,
+        AccessSettings access) {
 
     public static final List<String> ENVIRONMENTS = List.of("development", "test", "staging", "production");
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -122,10 +128,11 @@ public record ServerSettings(
         TaskSettings tasks = tasks(r);
         TrackingSettings tracking = tracking(r);
         ConnectionSettings connections = connections(r);
+        AccessSettings access = access(r);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, modelPath,
                 threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
-                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections);
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections, access);
     }
 
     private static TaskSettings tasks(Reader r) {
@@ -154,6 +161,20 @@ public record ServerSettings(
         int headerSize = r.read("HTTP_MAX_HEADER_SIZE", ConnectionSettings.DEFAULT_MAX_HEADER_SIZE,
                 "a whole number of bytes from 1024 to 1048576", v -> intIn(v, 1024, 1 << 20));
         return new ConnectionSettings(header, idle, connections, headerSize);
+    }
+
+    private static AccessSettings access(Reader r) {
+        ApiKeys keys = r.read("API_KEYS", ApiKeys.none(), "name:token or token entries separated by commas, each token "
+                + ApiKeys.MIN_TOKEN_LENGTH + " to 512 visible characters without commas, no name or token twice "
+                + "(make one with: openssl rand -hex 32)", ApiKeys::parse);
+        List<IpRange> proxies = r.read("TRUSTED_PROXIES", List.of(),
+                "IP addresses or CIDR blocks separated by commas, e.g. 127.0.0.1,10.0.0.0/8", AccessSettings::parseRanges);
+        Map<RateGroup, RateLimit> limits = new java.util.EnumMap<>(RateGroup.class);
+        for (RateGroup group : RateGroup.values()) {
+            r.readOptional(group.setting(), "requests per period such as 30/min, 5/s, 10/15s or 1000/h", RateLimit::parse)
+                    .ifPresent(limit -> limits.put(group, limit));
+        }
+        return new AccessSettings(keys, proxies, limits);
     }
 
     private static TrackingSettings tracking(Reader r) {
@@ -216,6 +237,9 @@ public record ServerSettings(
 
     /** Reads one variable at a time and collects every problem, so a user fixes them all in one go. */
     private static final class Reader {
+        /** Settings whose values must not reach a log or a terminal, even when they are wrong. */
+        private static final java.util.Set<String> SECRETS = java.util.Set.of("API_KEYS", "SENTRY_DSN",
+                "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN");
         private final Map<String, String> env;
         private final List<String> problems = new ArrayList<>();
 
@@ -234,7 +258,8 @@ public record ServerSettings(
             }
             T value = parse.apply(raw.strip());
             if (value == null) {
-                problems.add(name + "=\"" + printable(raw) + "\" is not valid: expected " + acceptedForm);
+                String shown = SECRETS.contains(name) ? " (value not shown)" : "=\"" + printable(raw) + "\"";
+                problems.add(name + shown + " is not valid: expected " + acceptedForm);
             }
             return Optional.ofNullable(value);
         }

@@ -10,6 +10,7 @@ import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -41,6 +42,32 @@ class ServerSettingsTest {
         assertEquals(50_000_000L, s.maxImagePixels());
         assertEquals(1, s.detectorConcurrency());
         assertEquals(dev.mlportfolio.server.connection.ConnectionSettings.defaults(), s.connections());
+        assertFalse(s.access().apiKeys().enabled(), "no API keys unless set");
+        assertEquals(Map.of(), s.access().rateLimits(), "no rate limits unless set");
+        assertEquals(List.of(), s.access().trustedProxies(), "X-Forwarded-For ignored unless set");
+    }
+
+    @Test
+    void accessSettingsAreRead() {
+        ServerSettings s = ServerSettings.fromEnvironment(Map.of("API_KEYS", "ci:0123456789abcdef0123,abcdefabcdefabcdef",
+                "TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, fd00::/8", "RATE_LIMIT_RAG", "60/min", "RATE_LIMIT_IMAGES", "10/15s"));
+        assertEquals(2, s.access().apiKeys().size());
+        assertEquals(Optional.of("ci"), s.access().apiKeys().match("0123456789abcdef0123"));
+        assertEquals(3, s.access().trustedProxies().size());
+        assertEquals(new dev.mlportfolio.server.access.RateLimit(60, Duration.ofMinutes(1)),
+                s.access().rateLimits().get(dev.mlportfolio.server.access.RateGroup.RAG));
+        assertEquals(new dev.mlportfolio.server.access.RateLimit(10, Duration.ofSeconds(15)),
+                s.access().rateLimits().get(dev.mlportfolio.server.access.RateGroup.IMAGES));
+    }
+
+    @Test
+    void aBadKeyListIsRefusedWithoutShowingTheKeys() {
+        String secret = "tooshort";
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> ServerSettings.fromEnvironment(Map.of("API_KEYS", "ci:" + secret)));
+        assertTrue(e.getMessage().startsWith("API_KEYS (value not shown) is not valid: expected"), e.getMessage());
+        assertTrue(e.getMessage().contains("16 to 512 visible characters"), e.getMessage());
+        assertFalse(e.getMessage().contains(secret), "the key is not echoed");
     }
 
     @Test
@@ -182,7 +209,11 @@ class ServerSettingsTest {
             "HTTP_HEADER_TIMEOUT|0|a whole number of seconds from 1 to 600",
             "HTTP_IDLE_TIMEOUT|1|a whole number of seconds from 2 to 3600",
             "HTTP_MAX_CONNECTIONS|10|a whole number from 16 to 1000000",
-            "HTTP_MAX_HEADER_SIZE|16k|a whole number of bytes from 1024 to 1048576"})
+            "HTTP_MAX_HEADER_SIZE|16k|a whole number of bytes from 1024 to 1048576",
+            "TRUSTED_PROXIES|10.0.0.0/8,nginx|IP addresses or CIDR blocks",
+            "TRUSTED_PROXIES|10.0.0.0/40|IP addresses or CIDR blocks",
+            "RATE_LIMIT_RAG|30 per minute|requests per period such as 30/min",
+            "RATE_LIMIT_IMAGES|0/min|requests per period such as 30/min"})
     void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ServerSettings.fromEnvironment(Map.of(variable, value)));

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.health;
 
+import dev.mlportfolio.server.access.Access;
 import dev.mlportfolio.core.Version;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
@@ -43,9 +44,9 @@ public final class HealthService {
     }
 
     public void routes(ApiRoutes routes) {
-        routes.get("/health", this::health)
-                .get("/health/live", this::live)
-                .get("/health/ready", this::ready);
+        routes.get("/health", Access.PUBLIC, this::health)
+                .get("/health/live", Access.PUBLIC, this::live)
+                .get("/health/ready", Access.PUBLIC, this::ready);
     }
 
     /** Runs every check; the status is unhealthy when a required part is down, degraded when any part is not up. */

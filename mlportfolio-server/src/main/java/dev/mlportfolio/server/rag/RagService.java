@@ -1,5 +1,7 @@
 package dev.mlportfolio.server.rag;
 
+import dev.mlportfolio.server.access.Access;
+import dev.mlportfolio.server.access.RateGroup;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.rag.ResumeQa;
@@ -115,9 +117,9 @@ public final class RagService {
 
     public void routes(ApiRoutes routes) {
         routes.get("/rag/info", this::info)
-                .get("/rag/health", this::health)
-                .post("/rag/query", this::query)
-                .post("/rag/query/async", this::queryLater);
+                .get("/rag/health", Access.PUBLIC, this::health)
+                .post("/rag/query", Access.limited(RateGroup.RAG), this::query)
+                .post("/rag/query/async", Access.limited(RateGroup.RAG), this::queryLater);
         tasks.handle(TASK_KIND, this::runTask);
     }
 

@@ -1,5 +1,7 @@
 package dev.mlportfolio.server.routes;
 
+import dev.mlportfolio.server.access.Access;
+import dev.mlportfolio.server.access.RateGroup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlportfolio.core.image.ImageFormat;
@@ -44,8 +46,8 @@ public final class ImageService {
     }
 
     public void routes(ApiRoutes routes) {
-        routes.post("/process-image", this::processNow)
-                .post("/process-image/async", this::processLater);
+        routes.post("/process-image", Access.limited(RateGroup.IMAGES), this::processNow)
+                .post("/process-image/async", Access.limited(RateGroup.IMAGES), this::processLater);
         tasks.handle(TASK_KIND, this::runTask);
     }
 

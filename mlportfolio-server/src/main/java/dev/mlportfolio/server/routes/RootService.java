@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.routes;
 
+import dev.mlportfolio.server.access.Access;
 import dev.mlportfolio.core.Version;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
@@ -22,7 +23,7 @@ public final class RootService {
     }
 
     public void routes(ApiRoutes routes) {
-        routes.get("/", (req, res) -> Json.send(res, Status.OK_200,
+        routes.get("/", Access.PUBLIC, (req, res) -> Json.send(res, Status.OK_200,
                 new Info("mlportfolio", Version.current(), environment, ENDPOINTS)));
     }
 

@@ -132,6 +132,11 @@ public final class TaskManager implements AutoCloseable {
      * @throws TaskQueueUnavailableException when a shared queue cannot be reached
      */
     public TaskRecord submit(String kind, String requestId, TaskPayload payload) throws TaskRejectedException {
+        return submit(kind, requestId, null, payload);
+    }
+
+    /** As {@link #submit(String, String, TaskPayload)}, for a caller named by its API key, who alone may read the result. */
+    public TaskRecord submit(String kind, String requestId, String owner, TaskPayload payload) throws TaskRejectedException {
         if (!handlers.containsKey(kind)) {
             throw new IllegalArgumentException("no handler for tasks of kind " + kind);
         }
@@ -142,7 +147,7 @@ public final class TaskManager implements AutoCloseable {
                 throw new TaskRejectedException(TaskRejectedException.Reason.SHUTTING_DOWN, 0,
                         "the server is shutting down and takes no new tasks");
             }
-            TaskRecord record = TaskRecord.queued(UUID.randomUUID().toString(), kind, requestId, clock.instant());
+            TaskRecord record = TaskRecord.queued(UUID.randomUUID().toString(), kind, requestId, owner, clock.instant());
             boolean taken;
             try {
                 taken = queue.offer(record, payload, settings.queueCapacity());

@@ -1,5 +1,6 @@
 package dev.mlportfolio.server.tasks;
 
+import dev.mlportfolio.server.access.Caller;
 import dev.mlportfolio.server.http.ApiException;
 import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
@@ -39,7 +40,7 @@ public final class TaskService {
     public void submit(ServerRequest req, ServerResponse res, String kind, String message, TaskPayload payload) {
         TaskRecord record;
         try {
-            record = tasks.submit(kind, RequestId.of(req), payload);
+            record = tasks.submit(kind, RequestId.of(req), Caller.of(req).keyName().orElse(null), payload);
         } catch (TaskQueueUnavailableException e) {
             throw unavailable();
         } catch (TaskRejectedException e) {
@@ -65,7 +66,8 @@ public final class TaskService {
         } catch (TaskQueueUnavailableException e) {
             throw unavailable();
         }
-        TaskRecord record = found.orElseThrow(() -> ApiException.notFound("task_not_found",
+        // Another key's task answers exactly as a task that does not exist, so ids cannot be probed.
+        TaskRecord record = found.filter(r -> r.visibleTo(Caller.of(req).keyName())).orElseThrow(() -> ApiException.notFound("task_not_found",
                 "no task " + id + ": it never existed or its result expired after "
                         + tasks.settings().resultTtl().toSeconds() + " s"));
         Json.send(res, Status.OK_200, record);
