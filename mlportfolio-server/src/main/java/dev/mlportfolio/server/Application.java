@@ -8,6 +8,9 @@ import dev.mlportfolio.server.connection.ConnectionCloseFilter;
 import dev.mlportfolio.server.connection.ConnectionSettings;
 import dev.mlportfolio.server.connection.HeaderTimeout;
 import dev.mlportfolio.server.detection.DetectionService;
+import dev.mlportfolio.server.errors.ErrorReporter;
+import dev.mlportfolio.server.errors.ErrorTags;
+import dev.mlportfolio.server.errors.SentryReporter;
 import dev.mlportfolio.server.detection.LoadedDetector;
 import dev.mlportfolio.server.detection.ModelInfoService;
 import dev.mlportfolio.server.health.HealthService;
@@ -22,6 +25,7 @@ import dev.mlportfolio.server.routes.ImageAnalyzer;
 import dev.mlportfolio.server.routes.ImageService;
 import dev.mlportfolio.server.routes.RootService;
 import dev.mlportfolio.server.tasks.InMemoryTaskQueue;
+import dev.mlportfolio.server.tasks.TaskFailures;
 import dev.mlportfolio.server.tasks.TaskHealth;
 import dev.mlportfolio.server.tasks.TaskManager;
 import dev.mlportfolio.server.tasks.TaskMeters;
@@ -62,15 +66,19 @@ public final class Application implements AutoCloseable {
     private final Clock clock;
     private final HeaderTimeout headerTimeout;
     private final AccessControl access;
+    private final ErrorReporter errors;
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile long drainStartedNanos;
 
     private Application(Builder builder) {
         this.settings = builder.settings;
         this.clock = builder.clock;
+        this.errors = SentryReporter.create(settings.sentryDsn(), settings.environment());
         this.compute = new ComputeExecutor(settings.computeThreads());
         this.detector = builder.detector != null ? builder.detector : LoadedDetector.load(settings);
         this.rag = builder.rag != null ? builder.rag : LoadedRag.load(settings);
+        detector.failure().ifPresent(e -> errors.report(e, ErrorTags.model(detector.name())));
+        rag.whenFailed((part, e) -> errors.report(e, ErrorTags.model(part)));
         this.tracking = ServerTracking.start(settings, metrics, builder.trackerSettings);
         tracking.registerModel(detector);
         this.imageAnalyzer = builder.imageAnalyzer != null ? Optional.of(builder.imageAnalyzer)
@@ -81,7 +89,7 @@ public final class Application implements AutoCloseable {
                         : clamp(taskConfig.resultTtl().dividedBy(4), Duration.ofSeconds(1), Duration.ofMinutes(1)),
                 taskConfig.maxAttempts());
         this.tasks = new TaskManager(taskQueue(taskConfig, builder.consumerName, clock), taskSettings, clock,
-                new TaskMeters(metrics));
+                new TaskFailures(new TaskMeters(metrics), errors));
         metrics.modelMemory(detector::memoryBytes);
         metrics.modelMemory(rag::memoryBytes);
         TaskMeters.gauges(metrics, tasks);
@@ -143,7 +151,7 @@ public final class Application implements AutoCloseable {
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(new ConnectionCloseFilter());
         routing.addFilter(new RequestObserver(metrics));
-        ErrorMapping.register(routing);
+        ErrorMapping.register(routing, errors);
 
         TaskService taskService = new TaskService(tasks);
         HealthService health = new HealthService(List.of(
@@ -187,6 +195,10 @@ public final class Application implements AutoCloseable {
         return access;
     }
 
+    public ErrorReporter errors() {
+        return errors;
+    }
+
     public TaskManager tasks() {
         return tasks;
     }
@@ -221,6 +233,7 @@ public final class Application implements AutoCloseable {
         access.close();
         detector.close();
         rag.close();
+        errors.close();
     }
 
     private static Duration clamp(Duration value, Duration min, Duration max) {

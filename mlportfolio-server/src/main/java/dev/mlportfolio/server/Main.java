@@ -74,8 +74,6 @@ public final class Main {
                 + (settings.tasks().redisUrl().isPresent() ? "shared through " + app.tasks().queue().details().get("redis")
                         : "in memory") + ")");
         log.info("access: " + app.access().describe());
-        settings.sentryDsn().ifPresent(dsn -> log.warning("SENTRY_DSN is set, but Sentry reporting is not part of "
-                + "this build; errors go to the log"));
         return 0;
     }
 

@@ -9,6 +9,7 @@ import dev.mlportfolio.server.access.IpRange;
 import dev.mlportfolio.server.access.RateGroup;
 import dev.mlportfolio.server.access.RateLimit;
 import dev.mlportfolio.server.connection.ConnectionSettings;
+import dev.mlportfolio.server.errors.SentryReporter;
 import dev.mlportfolio.server.tasks.TaskSettings;
 import dev.mlportfolio.server.tracking.TrackingSettings;
 import java.net.URI;
@@ -120,7 +121,8 @@ public record ServerSettings(
         int detectorConcurrency = r.read("DETECTOR_CONCURRENCY", 1, "a whole number from 1 to 64", v -> intIn(v, 1, 64));
         int onnxThreads = r.read("ONNX_THREADS", 0, "a whole number from 0 (ONNX Runtime decides) to 256",
                 v -> intIn(v, 0, 256));
-        Optional<String> sentry = r.readOptional("SENTRY_DSN", "a DSN URL", v -> v);
+        Optional<String> sentry = r.readOptional("SENTRY_DSN", "a Sentry DSN such as https://<public key>@o1.ingest.sentry.io/<project id>",
+                SentryReporter::validDsn);
         int compute = r.read("COMPUTE_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()),
                 "a whole number from 1 to 256", v -> intIn(v, 1, 256));
         Duration grace = r.read("SHUTDOWN_GRACE_PERIOD", Duration.ofSeconds(20), "a whole number of seconds from 0 to 3600",

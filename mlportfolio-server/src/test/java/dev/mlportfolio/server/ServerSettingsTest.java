@@ -61,6 +61,18 @@ class ServerSettingsTest {
     }
 
     @Test
+    void aSentryDsnMustHaveItsFormAndIsNeverEchoed() {
+        assertEquals(Optional.of("https://abc123@o1.ingest.sentry.io/42"),
+                ServerSettings.fromEnvironment(Map.of("SENTRY_DSN", "https://abc123@o1.ingest.sentry.io/42")).sentryDsn());
+        for (String bad : new String[] {"https://o1.ingest.sentry.io/42", "ftp://abc@host/42", "abc123", "https://abc@host"}) {
+            InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                    () -> ServerSettings.fromEnvironment(Map.of("SENTRY_DSN", bad)));
+            assertTrue(e.getMessage().startsWith("SENTRY_DSN (value not shown) is not valid: expected a Sentry DSN"), e.getMessage());
+            assertFalse(e.getMessage().contains(bad), "the DSN holds a key and is not echoed");
+        }
+    }
+
+    @Test
     void aBadKeyListIsRefusedWithoutShowingTheKeys() {
         String secret = "tooshort";
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,

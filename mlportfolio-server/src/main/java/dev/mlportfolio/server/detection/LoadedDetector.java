@@ -34,14 +34,17 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     private final String sha256;
     private final ComponentHealth health;
     private final String problem;
+    private final Throwable failure;
     private volatile Map<String, Long> memoryBytes = Map.of();
 
-    private LoadedDetector(CutlerDetector detector, Path modelPath, String sha256, ComponentHealth health, String problem) {
+    private LoadedDetector(CutlerDetector detector, Path modelPath, String sha256, ComponentHealth health, String problem,
+                           Throwable failure) {
         this.detector = detector;
         this.modelPath = modelPath;
         this.sha256 = sha256;
         this.health = health;
         this.problem = problem;
+        this.failure = failure;
     }
 
     /** Loads {@code MODEL_PATH} with the configured provider, threshold and limits. */
@@ -51,7 +54,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
             String message = "CutLER detection is not available: no model file at " + ClientText.path(path)
                     + " (MODEL_PATH); see models/README.md to export one";
             LOG.info(message + " (looked for " + path.toAbsolutePath() + ")");
-            return new LoadedDetector(null, path, null, ComponentHealth.unavailable(message), message);
+            return new LoadedDetector(null, path, null, ComponentHealth.unavailable(message), message, null);
         }
         DetectorOptions options = options(settings);
         try {
@@ -67,7 +70,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
             String message = "CutLER detection is down: the model at " + ClientText.path(path) + " did not load: "
                     + ClientText.scrub(e.getMessage());
             LOG.log(Level.WARNING, message, e);
-            return new LoadedDetector(null, path, null, ComponentHealth.down(message, Map.of()), message);
+            return new LoadedDetector(null, path, null, ComponentHealth.down(message, Map.of()), message, e);
         }
     }
 
@@ -94,7 +97,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     private static LoadedDetector loaded(CutlerDetector detector, Path path, String sha) {
         ComponentHealth up = ComponentHealth.up(Map.of("execution_provider", detector.executionProvider(),
                 "model_path", path.toString()));
-        return new LoadedDetector(detector, path, sha, up, null);
+        return new LoadedDetector(detector, path, sha, up, null, null);
     }
 
     public Optional<CutlerDetector> detector() {
@@ -113,6 +116,11 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     /** Resident memory gained while loading, by model name; empty when it was not measured (opened by the caller). */
     public Map<String, Long> memoryBytes() {
         return memoryBytes;
+    }
+
+    /** The error of a model file that is there but did not load (not of one that is missing). */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Why there is no detector; null when there is one. */

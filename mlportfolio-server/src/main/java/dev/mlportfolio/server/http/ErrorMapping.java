@@ -1,5 +1,7 @@
 package dev.mlportfolio.server.http;
 
+import dev.mlportfolio.server.errors.ErrorReporter;
+import dev.mlportfolio.server.errors.ErrorTags;
 import io.helidon.http.BadRequestException;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderValues;
@@ -25,14 +27,15 @@ public final class ErrorMapping {
     private ErrorMapping() {
     }
 
-    public static void register(HttpRouting.Builder routing) {
+    /** @param reporter where answers of 500 are reported besides the log */
+    public static void register(HttpRouting.Builder routing, ErrorReporter reporter) {
         routing.error(ApiException.class, ErrorMapping::apiError)
                 .error(NotFoundException.class, ErrorMapping::notFound)
                 .error(BadRequestException.class, (req, res, e) -> send(req, res, Status.BAD_REQUEST_400,
                         new ApiError("bad_request", e.getMessage())))
                 .error(HttpException.class, (req, res, e) -> send(req, res, e.status(),
                         new ApiError(codeFor(e.status()), e.getMessage())))
-                .error(Throwable.class, ErrorMapping::unexpected);
+                .error(Throwable.class, (req, res, e) -> unexpected(req, res, e, reporter));
     }
 
     /** JSON bodies for errors Helidon answers before a request reaches routing. */
@@ -97,8 +100,10 @@ public final class ErrorMapping {
         Json.send(req.prologue().method() == Method.HEAD ? new HeadResponse(res) : res, status, body);
     }
 
-    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e) {
+    private static void unexpected(ServerRequest req, ServerResponse res, Throwable e, ErrorReporter reporter) {
         LOG.log(Level.SEVERE, "unexpected error in " + req.prologue().method().text() + " " + req.path().rawPath(), e);
+        reporter.report(e, ErrorTags.request(RequestId.of(req), req.prologue().method().text(),
+                req.matchingPattern().filter(p -> !p.isEmpty()).orElse(RequestObserver.UNMATCHED)));
         send(req, res, Status.INTERNAL_SERVER_ERROR_500, new ApiError("internal_error",
                 "the server failed to handle this request; the error is logged"));
     }

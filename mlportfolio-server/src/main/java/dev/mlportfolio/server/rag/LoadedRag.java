@@ -44,12 +44,16 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     private volatile double loadSeconds = -1;
     private volatile String problem;
     private final Supplier<Map<String, Long>> memoryBytes;
-    private final Supplier<String> generatorProblem;
+    private final Supplier<GeneratorFailure> generatorFailure;
+
+    /** Why the language model did not load (answers are extractive instead), and the error. */
+    private record GeneratorFailure(String why, Throwable error) {
+    }
 
     private LoadedRag(CompletableFuture<ResumeQa> loading, List<String> documents, Path resumePath, Path workingDir,
-                      String problem, Supplier<Map<String, Long>> memoryBytes, Supplier<String> generatorProblem) {
+                      String problem, Supplier<Map<String, Long>> memoryBytes, Supplier<GeneratorFailure> generatorFailure) {
         this.memoryBytes = memoryBytes;
-        this.generatorProblem = generatorProblem;
+        this.generatorFailure = generatorFailure;
         this.loading = loading;
         this.documents = documents;
         this.resumePath = resumePath;
@@ -82,7 +86,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<Map<String, Long>> memoryBytes =
                 new java.util.concurrent.atomic.AtomicReference<>(Map.of());
         CompletableFuture<ResumeQa> future = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicReference<String> generatorProblem = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<GeneratorFailure> generatorFailure = new java.util.concurrent.atomic.AtomicReference<>();
         Thread.ofVirtual().name("rag-loader").start(() -> {
             try {
                 List<SourceDocument> documents = documents(settings);
@@ -104,7 +108,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                         // Extractive answers need no language model: serve them and say why there is no generation.
                         String why = "the language model at RAG_MODEL_PATH (" + settings.ragModelPath().get().getFileName()
                                 + ") did not load, so answers are extractive: " + rootMessage(e);
-                        generatorProblem.set(why);
+                        generatorFailure.set(new GeneratorFailure(why, e));
                         LOG.log(Level.WARNING, why, e);
                     }
                 }
@@ -117,12 +121,30 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 future.completeExceptionally(e);
             }
         });
-        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get, generatorProblem::get);
+        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get, generatorFailure::get);
     }
 
     /** Why answers are extractive although RAG_MODEL_PATH is set (the model failed to load), or null. */
     public String generatorProblem() {
-        return generatorProblem.get();
+        GeneratorFailure failure = generatorFailure.get();
+        return failure == null ? null : failure.why();
+    }
+
+    /**
+     * Calls {@code action} with the part ({@code rag}: the pipeline; {@code jlama}: the language
+     * model) and the error of each part that failed to load, once loading has ended.
+     */
+    public void whenFailed(java.util.function.BiConsumer<String, Throwable> action) {
+        loading.whenComplete((qa, error) -> {
+            GeneratorFailure generator = generatorFailure.get();
+            if (generator != null) {
+                action.accept("jlama", generator.error());
+            }
+            if (error != null) {
+                action.accept("rag", error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            }
+        });
     }
 
     /** Wraps a pipeline built by the caller (tests, embedding applications). */

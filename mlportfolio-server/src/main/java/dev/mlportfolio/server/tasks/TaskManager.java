@@ -59,6 +59,10 @@ public final class TaskManager implements AutoCloseable {
         /** A draining worker here gave a started task back to the queue. */
         default void handedBack(String kind) {
         }
+
+        /** A task's handler threw; the task is recorded as failed. */
+        default void failed(TaskRecord task, Throwable error) {
+        }
     }
 
     /**
@@ -342,6 +346,7 @@ public final class TaskManager implements AutoCloseable {
                 return;
             }
             LOG.log(Level.WARNING, "task " + processing.taskId() + " (" + kind + ") failed", e);
+            listener.failed(processing, e);
             settle(claim, processing.failed(clientMessage(e), clock.instant()), System.nanoTime() - start);
         }
     }
