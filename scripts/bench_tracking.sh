@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# MLflow tracking benchmarks (issue 5), against a local MLflow server this script starts:
-#  1. how many runs per second the background writer gets into MLflow (scripts/bench/TrackingBench.java);
+# MLflow tracking benchmarks (issues 5 and 13), against local MLflow servers this script starts:
+#  1. how many runs per second the background writer gets into MLflow (scripts/bench/TrackingBench.java),
+#     with 1 and 4 MLflow worker processes, 1 to 16 writer threads, in memory and spooled on disk;
 #  2. request latency at 1 client, POST /process-image (test model, 1920x1080 JPEG, overlay and both
 #     artifacts kept for every prediction) and POST /rag/query, with tracking
 #       off          MLFLOW_TRACKING_URI unset;
 #       unreachable  tracking on, nothing listening: the request path's own cost (build, queue);
 #       on           tracking on, MLflow on this machine competing for its 2 cores;
 #       on-niced     the same with MLflow at nice 19, as if it ran on another machine.
-#   scripts/bench_tracking.sh            # DURATION=20 seconds per wrk run
+#   scripts/bench_tracking.sh            # DURATION=20 seconds per wrk run; RUNS=300 per writer row
+#   WRITERS_ONLY=1 scripts/bench_tracking.sh   # part 1 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
@@ -18,11 +20,20 @@ PORT=${PORT:-18083}
 bench_setup
 ensure_mlflow
 trap 'bench_cleanup; stop_mlflow' EXIT
-start_mlflow "$work/mlflow"
 
-echo "== writer throughput into MLflow $("$MLFLOW_BIN" --version | awk '{print $NF}') (SQLite store, 1 worker)"
-# shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/TrackingBench.java "$MLFLOW_URI" "${RUNS:-300}" 2>/dev/null
+# Writer throughput against MLflow with 1 and with 4 server processes (uvicorn workers) on one
+# SQLite store, by writer threads, in memory and through the disk spool.
+for mlflow_workers in ${MLFLOW_WORKER_COUNTS:-1 4}; do
+    stop_mlflow
+    MLFLOW_WORKERS=$mlflow_workers start_mlflow "$work/mlflow-$mlflow_workers"
+    echo "== writer throughput into MLflow $("$MLFLOW_BIN" --version | awk '{print $NF}') (SQLite store, $mlflow_workers worker(s))"
+    # shellcheck disable=SC2086
+    "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/TrackingBench.java "$MLFLOW_URI" "${RUNS:-300}" \
+        "${WRITER_COUNTS:-1,4,8,16}" "$work/spool-$mlflow_workers" 2>/dev/null
+done
+stop_mlflow
+start_mlflow "$work/mlflow"
+[ "${WRITERS_ONLY:-0}" = 1 ] && exit 0
 
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $JVM_FLAGS -cp "$BENCH_CP" scripts/bench/PipelineBench.java write-scene "$work/photo.jpg" 1920 1080 2>/dev/null

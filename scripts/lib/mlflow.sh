@@ -2,7 +2,8 @@
 # Source it, then:
 #   ensure_mlflow            creates .venv-mlflow once with the pinned MLflow; sets MLFLOW_BIN
 #   start_mlflow DIR         starts `mlflow server` with its SQLite store and artifacts under DIR on a
-#                            free port, waits for /health; sets MLFLOW_URI and MLFLOW_PID
+#                            free port (MLFLOW_WORKERS server processes, default 1), waits for /health;
+#                            sets MLFLOW_URI and MLFLOW_PID
 #   stop_mlflow              stops it
 
 source "$(dirname "${BASH_SOURCE[0]}")/venv.sh"
@@ -35,7 +36,7 @@ start_mlflow() {
         --backend-store-uri "sqlite:///$dir/mlflow.db" \
         --artifacts-destination "$dir/artifacts" \
         --serve-artifacts \
-        --host 127.0.0.1 --port "$port" --workers 1 \
+        --host 127.0.0.1 --port "$port" --workers "${MLFLOW_WORKERS:-1}" \
         > "$dir/server.log" 2>&1 &
     MLFLOW_PID=$!
     MLFLOW_URI="http://127.0.0.1:$port"

@@ -3,6 +3,7 @@ package dev.mlportfolio.server;
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
+import dev.mlportfolio.core.tracking.SpoolSettings;
 import dev.mlportfolio.server.access.AccessSettings;
 import dev.mlportfolio.server.access.ApiKeys;
 import dev.mlportfolio.server.access.IpRange;
@@ -197,7 +198,24 @@ public record ServerSettings(
             r.problem("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD go together: set both or neither");
         }
         Optional<String> token = r.readOptional("MLFLOW_TRACKING_TOKEN", "a token", v -> v);
-        return new TrackingSettings(ragExperiment, modelName, sampleRate, queue, timeout, user, password, token);
+        double ragSampleRate = r.read("MLFLOW_RAG_SAMPLE_RATE", 1.0,
+                "a number from 0 (no RAG query runs) to 1 (every query), e.g. 0.1", v -> doubleIn(v, 0.0, 1.0));
+        Optional<Path> spool = r.read("MLFLOW_SPOOL_DIR", Optional.of(TrackingSettings.DEFAULT_SPOOL_DIR),
+                "a directory path, or off to keep waiting runs in memory only",
+                v -> v.equalsIgnoreCase("off") ? Optional.<Path>empty() : Reader.path(v) == null ? null : Optional.of(Reader.path(v)));
+        long spoolBytes = r.read("MLFLOW_SPOOL_MAX_BYTES", SpoolSettings.DEFAULT_MAX_BYTES,
+                "a whole number of bytes from 1048576 (1 MiB) to 1099511627776 (1 TiB)", v -> longIn(v, 1L << 20, 1L << 40));
+        SpoolSettings.Fsync fsync = r.read("MLFLOW_SPOOL_FSYNC", SpoolSettings.Fsync.EVERY_SECOND, "always, everysec or no",
+                v -> switch (v.toLowerCase(Locale.ROOT)) {
+                    case "always" -> SpoolSettings.Fsync.ALWAYS;
+                    case "everysec" -> SpoolSettings.Fsync.EVERY_SECOND;
+                    case "no" -> SpoolSettings.Fsync.NEVER;
+                    default -> null;
+                });
+        int writers = r.read("MLFLOW_WRITERS", TrackingSettings.DEFAULT_WRITERS, "a whole number from 1 to 64",
+                v -> intIn(v, 1, 64));
+        return new TrackingSettings(ragExperiment, modelName, sampleRate, ragSampleRate, queue, timeout, user, password,
+                token, spool, spoolBytes, fsync, writers);
     }
 
     private static Integer intIn(String v, int min, int max) {

@@ -225,7 +225,11 @@ class ServerSettingsTest {
             "TRUSTED_PROXIES|10.0.0.0/8,nginx|IP addresses or CIDR blocks",
             "TRUSTED_PROXIES|10.0.0.0/40|IP addresses or CIDR blocks",
             "RATE_LIMIT_RAG|30 per minute|requests per period such as 30/min",
-            "RATE_LIMIT_IMAGES|0/min|requests per period such as 30/min"})
+            "RATE_LIMIT_IMAGES|0/min|requests per period such as 30/min",
+            "MLFLOW_RAG_SAMPLE_RATE|1.5|a number from 0 (no RAG query runs) to 1",
+            "MLFLOW_SPOOL_MAX_BYTES|1000|a whole number of bytes from 1048576",
+            "MLFLOW_SPOOL_FSYNC|sometimes|always, everysec or no",
+            "MLFLOW_WRITERS|0|a whole number from 1 to 64"})
     void badValuesNameTheVariableAndTheAcceptedForm(String variable, String value, String acceptedForm) {
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> ServerSettings.fromEnvironment(Map.of(variable, value)));
@@ -244,6 +248,22 @@ class ServerSettingsTest {
         assertEquals(1.0, defaults.artifactSampleRate());
         assertEquals(10_000, defaults.queueSize());
         assertEquals(Duration.ofSeconds(10), defaults.timeout());
+        assertEquals(1.0, defaults.ragSampleRate());
+        assertEquals(Optional.of(Path.of("work", "mlflow-spool")), defaults.spoolDir(), "journaled under the working directory");
+        assertEquals(512L << 20, defaults.spoolMaxBytes());
+        assertEquals(dev.mlportfolio.core.tracking.SpoolSettings.Fsync.EVERY_SECOND, defaults.spoolFsync());
+        assertEquals(4, defaults.writers());
+
+        TrackingSettings memory = ServerSettings.fromEnvironment(Map.of("MLFLOW_SPOOL_DIR", "off")).tracking();
+        assertEquals(Optional.empty(), memory.spoolDir());
+        assertEquals(null, memory.spool());
+        TrackingSettings spooled = ServerSettings.fromEnvironment(Map.of("MLFLOW_SPOOL_DIR", "/var/lib/mlportfolio/spool",
+                "MLFLOW_SPOOL_FSYNC", "always", "MLFLOW_SPOOL_MAX_BYTES", "2097152", "MLFLOW_WRITERS", "8",
+                "MLFLOW_RAG_SAMPLE_RATE", "0.25")).tracking();
+        assertEquals(new dev.mlportfolio.core.tracking.SpoolSettings(Path.of("/var/lib/mlportfolio/spool"), 2_097_152,
+                dev.mlportfolio.core.tracking.SpoolSettings.Fsync.ALWAYS), spooled.spool());
+        assertEquals(8, spooled.writers());
+        assertEquals(0.25, spooled.ragSampleRate());
 
         TrackingSettings s = ServerSettings.fromEnvironment(Map.of("MLFLOW_RAG_EXPERIMENT_NAME", "qa",
                 "MLFLOW_REGISTERED_MODEL_NAME", "segmenter", "MLFLOW_ARTIFACT_SAMPLE_RATE", "0.1",

@@ -33,6 +33,12 @@ public final class TestSupport {
         Map<String, String> env = new HashMap<>();
         env.put("HOST", "localhost");
         env.put("PORT", "0");
+        try {
+            // Each test server its own MLflow spool: runs a test leaves there must not be replayed into another's MLflow.
+            env.put("MLFLOW_SPOOL_DIR", Files.createTempDirectory("mlflow-spool").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         for (int i = 0; i < keyValues.length; i += 2) {
             env.put(keyValues[i], keyValues[i + 1]);
         }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,10 +14,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A {@link Tracker} that writes from background threads. Runs wait in a bounded queue; when it is
- * full the oldest run is dropped and counted. A failed write is retried with exponential backoff from
- * the step that failed (a run already created is not created again), so a server that goes away and
- * comes back loses nothing the queue could hold. Registrations go first and are never dropped.
+ * A {@link Tracker} that writes from background threads. Runs wait in a backlog that is taken
+ * round-robin across experiments, so one busy kind of run cannot starve another: in memory and
+ * bounded (when full, the oldest run of the busiest experiment is dropped and counted), or, with a
+ * {@link SpoolSettings spool}, journaled on disk, which keeps them through outages, shutdowns and
+ * killed processes. A failed write is retried with exponential backoff from the step that failed (a
+ * run already created is not created again); a run the server refuses for good is ended
+ * {@code FAILED} with the reason. Registrations go first and are never dropped.
  */
 public final class AsyncTracker implements Tracker {
     private static final Logger LOG = Logger.getLogger(AsyncTracker.class.getName());
@@ -31,7 +33,7 @@ public final class AsyncTracker implements Tracker {
      * @param writers          runs written at the same time (each run is a few calls, each waits on the server)
      */
     public record Settings(int queueCapacity, long maxArtifactBytes, int degradedBacklog, Duration initialBackoff,
-                           Duration maxBackoff, Duration pingInterval, int writers) {
+                           Duration maxBackoff, Duration pingInterval, int writers, SpoolSettings spool) {
         public Settings {
             if (queueCapacity < 1 || maxArtifactBytes < 0 || degradedBacklog < 1 || writers < 1) {
                 throw new IllegalArgumentException("queueCapacity, degradedBacklog and writers must be positive, "
@@ -39,35 +41,43 @@ public final class AsyncTracker implements Tracker {
             }
         }
 
+        /** In memory, 10,000 runs and 256 MiB of artifacts at most, 4 writers. */
         public static Settings defaults() {
             return new Settings(10_000, 256L << 20, 1_000, Duration.ofMillis(250), Duration.ofSeconds(30),
-                    Duration.ofSeconds(15), 4);
+                    Duration.ofSeconds(15), 4, null);
         }
 
         public Settings withQueueCapacity(int value) {
             return new Settings(value, maxArtifactBytes, Math.min(degradedBacklog, value), initialBackoff, maxBackoff,
-                    pingInterval, writers);
+                    pingInterval, writers, spool);
         }
 
         public Settings withMaxArtifactBytes(long value) {
-            return new Settings(queueCapacity, value, degradedBacklog, initialBackoff, maxBackoff, pingInterval, writers);
+            return new Settings(queueCapacity, value, degradedBacklog, initialBackoff, maxBackoff, pingInterval, writers, spool);
         }
 
         public Settings withDegradedBacklog(int value) {
-            return new Settings(queueCapacity, maxArtifactBytes, value, initialBackoff, maxBackoff, pingInterval, writers);
+            return new Settings(queueCapacity, maxArtifactBytes, value, initialBackoff, maxBackoff, pingInterval, writers, spool);
         }
 
         public Settings withBackoff(Duration initial, Duration max) {
-            return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initial, max, pingInterval, writers);
+            return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initial, max, pingInterval, writers, spool);
         }
 
         public Settings withPingInterval(Duration value) {
-            return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, value, writers);
+            return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, value, writers,
+                    spool);
         }
 
         public Settings withWriters(int value) {
             return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, pingInterval,
-                    value);
+                    value, spool);
+        }
+
+        /** Runs wait in a journal on disk instead of memory; the queue capacity and artifact budget then do not apply. */
+        public Settings withSpool(SpoolSettings value) {
+            return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, pingInterval,
+                    writers, value);
         }
     }
 
@@ -79,7 +89,7 @@ public final class AsyncTracker implements Tracker {
         default void logged(RunRecord run, Duration writeTime) {
         }
 
-        /** @param reason {@code queue_full}, {@code shutdown} or {@code closed} */
+        /** @param reason {@code queue_full}, {@code spool_full}, {@code shutdown} or {@code closed} */
         default void dropped(String reason, int runs) {
         }
 
@@ -94,21 +104,20 @@ public final class AsyncTracker implements Tracker {
         }
     }
 
-    private final TrackingBackend backend;
+    final TrackingBackend backend;
     private final Settings settings;
-    private final Listener listener;
+    final Listener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<RunJob> queue = new ArrayDeque<>();
-    private final Deque<RegisterJob> registrations = new ArrayDeque<>();
+    private final RunBacklog backlog;
+    private final Deque<TrackerJobs.RegisterJob> registrations = new ArrayDeque<>();
     private final List<Thread> writers = new ArrayList<>();
-    private final AtomicLong logged = new AtomicLong();
+    final AtomicLong logged = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong artifactsDropped = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong artifactsDropped = new AtomicLong();
 
     // Guarded by lock.
-    private long queuedArtifactBytes;
     private int runsInFlight;
     private boolean registering;
     private boolean closing;
@@ -119,10 +128,23 @@ public final class AsyncTracker implements Tracker {
     private volatile String lastError;
     private volatile Instant lastSuccess;
 
+    /**
+     * @throws java.io.UncheckedIOException when the settings name a spool that cannot be opened (a
+     *         folder that cannot be written, or one another process uses)
+     */
     public AsyncTracker(TrackingBackend backend, Settings settings, Listener listener) {
         this.backend = backend;
         this.settings = settings;
         this.listener = listener;
+        if (settings.spool() == null) {
+            this.backlog = new MemoryBacklog(settings.queueCapacity(), settings.maxArtifactBytes());
+        } else {
+            try {
+                this.backlog = RunSpool.open(settings.spool());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         for (int i = 0; i < settings.writers(); i++) {
             // The first writer checks the server at once, so the state is known before anything is logged.
             Runnable body = i == 0 ? () -> {
@@ -137,52 +159,40 @@ public final class AsyncTracker implements Tracker {
 
     @Override
     public void log(RunRecord run) {
-        RunJob job = new RunJob(run);
-        int pushedOut = 0;
-        int stripped = 0;
+        if (closing) {
+            dropped.incrementAndGet();
+            listener.dropped("closed", 1);
+            return;
+        }
+        RunBacklog.Admission admission;
+        try {
+            admission = backlog.add(java.util.UUID.randomUUID().toString(), run);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.log(Level.WARNING, "a tracking run could not be journaled and is lost", e);
+            admission = new RunBacklog.Admission(false, 1, 0, "spool_error");
+        }
         lock.lock();
         try {
-            if (closing) {
-                dropped.incrementAndGet();
-                listener.dropped("closed", 1);
-                return;
-            }
-            queue.addLast(job);
-            queuedArtifactBytes += run.artifactBytes();
-            while (queue.size() > settings.queueCapacity()) {
-                RunJob old = queue.pollFirst();
-                queuedArtifactBytes -= old.record.artifactBytes();
-                pushedOut++;
-            }
-            Iterator<RunJob> oldest = queue.iterator();
-            while (queuedArtifactBytes > settings.maxArtifactBytes() && oldest.hasNext()) {
-                RunJob next = oldest.next();
-                if (!next.record.artifacts().isEmpty()) {
-                    queuedArtifactBytes -= next.record.artifactBytes();
-                    stripped += next.record.artifacts().size();
-                    next.record = next.record.withoutArtifacts();
-                }
-            }
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        if (pushedOut > 0) {
-            if (dropped.getAndAdd(pushedOut) == 0) {
-                LOG.warning("tracking queue is full (" + settings.queueCapacity() + " runs): dropping the oldest; "
-                        + "the server at " + backend.location() + " is too slow or down");
+        if (admission.pushedOut() > 0) {
+            if (dropped.getAndAdd(admission.pushedOut()) == 0 && admission.reason().equals("queue_full")) {
+                LOG.warning("tracking queue is full (" + settings.queueCapacity() + " runs): dropping the oldest of the "
+                        + "busiest experiment; the server at " + backend.location() + " is too slow or down");
             }
-            listener.dropped("queue_full", pushedOut);
+            listener.dropped(admission.reason(), admission.pushedOut());
         }
-        if (stripped > 0) {
-            artifactsDropped.addAndGet(stripped);
-            listener.artifactsDropped("memory", stripped);
+        if (admission.stripped() > 0) {
+            artifactsDropped.addAndGet(admission.stripped());
+            listener.artifactsDropped("memory", admission.stripped());
         }
     }
 
     @Override
     public CompletableFuture<RegisteredModelVersion> register(ModelRegistration model) {
-        RegisterJob job = new RegisterJob(model);
+        TrackerJobs.RegisterJob job = new TrackerJobs.RegisterJob(model);
         lock.lock();
         try {
             if (closing) {
@@ -200,18 +210,17 @@ public final class AsyncTracker implements Tracker {
     @Override
     public TrackerStatus status() {
         int backlog;
-        long bytes;
+        long bytes = this.backlog.bytes();
         lock.lock();
         try {
-            backlog = queue.size() + runsInFlight;
-            bytes = queuedArtifactBytes;
+            backlog = this.backlog.size() + runsInFlight;
         } finally {
             lock.unlock();
         }
         TrackerStatus.State state = failing ? TrackerStatus.State.DOWN
                 : backlog >= settings.degradedBacklog() ? TrackerStatus.State.DEGRADED : TrackerStatus.State.UP;
         return new TrackerStatus(state, backend.location(), backlog, bytes, logged.get(), dropped.get(), rejected.get(),
-                artifactsDropped.get(), lastError, lastSuccess);
+                artifactsDropped.get(), lastError, lastSuccess, this.backlog.durable());
     }
 
     @Override
@@ -219,7 +228,7 @@ public final class AsyncTracker implements Tracker {
         long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            while (!queue.isEmpty() || !registrations.isEmpty() || runsInFlight > 0 || registering) {
+            while (backlog.size() > 0 || !registrations.isEmpty() || runsInFlight > 0 || registering) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || writers.stream().noneMatch(Thread::isAlive)) {
                     return false;
@@ -257,13 +266,17 @@ public final class AsyncTracker implements Tracker {
             Thread.currentThread().interrupt();
         }
         int lost;
+        int kept = 0;
         lock.lock();
         try {
             abandoned = true;
-            lost = queue.size() + runsInFlight;
-            queue.clear();
-            queuedArtifactBytes = 0;
-            for (RegisterJob job : registrations) {
+            if (backlog.durable()) {
+                kept = backlog.size() + runsInFlight;
+                lost = 0;
+            } else {
+                lost = backlog.abandon() + runsInFlight;
+            }
+            for (TrackerJobs.RegisterJob job : registrations) {
                 job.result.completeExceptionally(new IllegalStateException("the tracker closed before registering"));
             }
             registrations.clear();
@@ -271,6 +284,12 @@ public final class AsyncTracker implements Tracker {
             lock.unlock();
         }
         writers.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+        if (kept > 0) {
+            clean = false;
+            LOG.info(kept + " tracking run(s) not yet written to " + backend.location()
+                    + " stay in the spool and are written after the next start");
+        }
+        backlog.close();
         if (lost > 0) {
             clean = false;
             dropped.addAndGet(lost);
@@ -284,7 +303,7 @@ public final class AsyncTracker implements Tracker {
 
     private void runWriter() {
         while (true) {
-            Job job = next();
+            TrackerJobs.Job job = next();
             if (job == null) {
                 return;
             }
@@ -300,6 +319,9 @@ public final class AsyncTracker implements Tracker {
                     if (!e.retryable()) {
                         job.refused(this, e);
                         break;
+                    }
+                    if (abandoned) {
+                        return; // closed: a spooled run is written after the next start
                     }
                     failed(e);
                     if (!pause(backoff)) {
@@ -319,7 +341,7 @@ public final class AsyncTracker implements Tracker {
      * The next job, registrations first and one at a time (two at once could both make a version);
      * null when closing with nothing left. Pings while idle.
      */
-    private Job next() {
+    private TrackerJobs.Job next() {
         lock.lock();
         try {
             while (true) {
@@ -330,16 +352,16 @@ public final class AsyncTracker implements Tracker {
                     registering = true;
                     return registrations.pollFirst();
                 }
-                RunJob run = queue.pollFirst();
-                if (run != null) {
-                    queuedArtifactBytes -= run.record.artifactBytes();
+                RunBacklog.Pending pending = backlog.poll();
+                if (pending != null) {
                     runsInFlight++;
-                    return run;
+                    return new TrackerJobs.RunJob(new RunWrite(pending, () -> backlog.starting(pending)));
                 }
                 if (closing) {
                     return null;
                 }
-                if (changed.awaitNanos(settings.pingInterval().toNanos()) <= 0 && queue.isEmpty() && registrations.isEmpty()) {
+                if (changed.awaitNanos(settings.pingInterval().toNanos()) <= 0 && backlog.size() == 0
+                        && registrations.isEmpty()) {
                     lock.unlock();
                     try {
                         ping();
@@ -366,10 +388,13 @@ public final class AsyncTracker implements Tracker {
         }
     }
 
-    private void finish(Job job) {
+    private void finish(TrackerJobs.Job job) {
         lock.lock();
         try {
-            if (job instanceof RunJob) {
+            if (job instanceof TrackerJobs.RunJob run) {
+                if (run.written) {
+                    backlog.done(run.write.pending);
+                }
                 runsInFlight--;
             } else {
                 registering = false;
@@ -418,108 +443,5 @@ public final class AsyncTracker implements Tracker {
         failing = true;
         lastError = e.getMessage();
         listener.failedAttempt(e);
-    }
-
-    private sealed interface Job permits RunJob, RegisterJob {
-        /** Does what is left of this job; throws at the step that failed, keeping the steps before it. */
-        void advance(TrackingBackend backend);
-
-        void done(AsyncTracker tracker, Duration writeTime);
-
-        void refused(AsyncTracker tracker, TrackingException error);
-    }
-
-    private static final class RunJob implements Job {
-        private final String key = java.util.UUID.randomUUID().toString();
-        private RunRecord record;
-        private String experimentId;
-        private TrackingBackend.StartedRun run;
-        private boolean startTried;
-        private boolean dataLogged;
-        private int artifactsDone;
-        private int artifactsRefused;
-
-        RunJob(RunRecord record) {
-            this.record = record;
-        }
-
-        @Override
-        public void advance(TrackingBackend backend) {
-            if (experimentId == null) {
-                experimentId = backend.experimentId(record.experiment(), true).orElseThrow();
-            }
-            if (run == null && startTried) {
-                // The last start failed without an answer (a timeout, the server stopping): it may
-                // have made the run anyway, and starting another would log this record twice.
-                run = backend.findRun(experimentId, key).orElse(null);
-            }
-            if (run == null) {
-                startTried = true;
-                run = backend.startRun(experimentId, record, key);
-            }
-            if (!dataLogged) {
-                backend.logData(run, record);
-                dataLogged = true;
-            }
-            while (artifactsDone < record.artifacts().size()) {
-                try {
-                    backend.uploadArtifact(run, record.artifacts().get(artifactsDone));
-                } catch (TrackingException e) {
-                    if (e.retryable()) {
-                        throw e;
-                    }
-                    artifactsRefused++;
-                    LOG.log(Level.WARNING, "artifact not kept: " + e.getMessage());
-                }
-                artifactsDone++;
-            }
-            backend.finishRun(run, record);
-        }
-
-        @Override
-        public void done(AsyncTracker tracker, Duration writeTime) {
-            tracker.logged.incrementAndGet();
-            if (artifactsRefused > 0) {
-                tracker.artifactsDropped.addAndGet(artifactsRefused);
-                tracker.listener.artifactsDropped("rejected", artifactsRefused);
-            }
-            tracker.listener.logged(record, writeTime);
-        }
-
-        @Override
-        public void refused(AsyncTracker tracker, TrackingException error) {
-            tracker.rejected.incrementAndGet();
-            LOG.warning("tracking run '" + record.runName() + "' refused and not retried: " + error.getMessage());
-            tracker.listener.rejected(record, error);
-        }
-    }
-
-    private static final class RegisterJob implements Job {
-        private final ModelRegistration model;
-        private final CompletableFuture<RegisteredModelVersion> result = new CompletableFuture<>();
-        private RegisteredModelVersion version;
-
-        RegisterJob(ModelRegistration model) {
-            this.model = model;
-        }
-
-        @Override
-        public void advance(TrackingBackend backend) {
-            version = backend.registerModel(model);
-        }
-
-        @Override
-        public void done(AsyncTracker tracker, Duration writeTime) {
-            LOG.info("model " + version.name() + " version " + version.version()
-                    + (version.created() ? " registered" : " already registered") + " (sha256 "
-                    + model.sha256().substring(0, 12) + "...)");
-            result.complete(version);
-        }
-
-        @Override
-        public void refused(AsyncTracker tracker, TrackingException error) {
-            LOG.warning("model " + model.name() + " not registered: " + error.getMessage());
-            result.completeExceptionally(error);
-        }
     }
 }

@@ -129,7 +129,8 @@ public final class MlflowBackend implements TrackingBackend {
         }
         List<Run> runs = call("find a run by its key", () -> client.searchRuns(List.of(experimentId),
                 "tags.`" + RUN_KEY_TAG + "` = '" + key + "'", ViewType.ACTIVE_ONLY, 1, new ArrayList<>()).getItems());
-        return runs.stream().findFirst().map(r -> new StartedRun(r.getInfo().getRunId(), r.getInfo().getArtifactUri()));
+        return runs.stream().findFirst().map(r -> new StartedRun(r.getInfo().getRunId(), r.getInfo().getArtifactUri(),
+                r.getInfo().getStatus() != RunStatus.RUNNING && r.getInfo().getStatus() != RunStatus.SCHEDULED));
     }
 
     @Override
@@ -160,6 +161,14 @@ public final class MlflowBackend implements TrackingBackend {
     public void uploadArtifact(StartedRun run, RunArtifact artifact) {
         put("upload artifact " + artifact.path(), artifactUrl(run.artifactUri(), artifact.path()), artifact.contentType(),
                 HttpRequest.BodyPublishers.ofByteArray(artifact.content()), connection.timeout());
+    }
+
+    @Override
+    public void setTag(StartedRun run, String key, String value) {
+        call("tag the run", () -> {
+            client.setTag(run.runId(), key, value);
+            return null;
+        });
     }
 
     @Override

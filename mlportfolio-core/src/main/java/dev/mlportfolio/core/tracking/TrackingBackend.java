@@ -36,6 +36,9 @@ public interface TrackingBackend extends AutoCloseable {
 
     void uploadArtifact(StartedRun run, RunArtifact artifact);
 
+    /** Sets one tag on a run that exists (a write error, say); the record's own tags go with {@link #startRun}. */
+    void setTag(StartedRun run, String key, String value);
+
     /** Marks the run ended with the record's outcome and end time. */
     void finishRun(StartedRun run, RunRecord record);
 
@@ -50,7 +53,13 @@ public interface TrackingBackend extends AutoCloseable {
     @Override
     void close();
 
-    /** A run the server has created: its id and where its artifacts go. */
-    record StartedRun(String runId, String artifactUri) {
+    /**
+     * A run the server has created: its id, where its artifacts go, and whether it has ended
+     * already (found by key after a restart: then it was written completely).
+     */
+    record StartedRun(String runId, String artifactUri, boolean ended) {
+        public StartedRun(String runId, String artifactUri) {
+            this(runId, artifactUri, false);
+        }
     }
 }

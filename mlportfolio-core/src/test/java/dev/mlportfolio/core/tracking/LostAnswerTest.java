@@ -79,6 +79,11 @@ class LostAnswerTest {
         }
 
         @Override
+        public void setTag(StartedRun run, String key, String value) {
+            real.setTag(run, key, value);
+        }
+
+        @Override
         public void finishRun(StartedRun run, RunRecord record) {
             real.finishRun(run, record);
         }

@@ -10,7 +10,8 @@ import java.time.Instant;
 
 /**
  * The MLflow run of one resume question, in the RAG experiment. The question itself is not logged
- * (it may hold personal data), only its length.
+ * (it may hold personal data), only its length. Answered questions are sampled at
+ * {@code MLFLOW_RAG_SAMPLE_RATE}; failed ones are always logged.
  */
 final class RagRuns {
     static final String RUN_NAME = "rag-query";
@@ -23,7 +24,7 @@ final class RagRuns {
 
     void answered(RunContext context, ResumeQa qa, RagService.RagQuery query, Answer answer, double seconds,
                   Instant startedAt) {
-        if (!tracking.enabled()) {
+        if (!tracking.sampleRagQuery()) {
             return;
         }
         tracking.log(base(context, qa, query, startedAt)

@@ -15,6 +15,7 @@ import dev.mlportfolio.server.detection.LoadedDetector;
 import dev.mlportfolio.server.health.ComponentHealth;
 import dev.mlportfolio.server.health.HealthContributor;
 import dev.mlportfolio.server.metrics.ServerMetrics;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -61,12 +62,27 @@ public final class ServerTracking implements HealthContributor, AutoCloseable {
         MlflowConnection connection = new MlflowConnection(settings.mlflowTrackingUri().get(),
                 options.username().orElse(null), options.password().orElse(null), options.token().orElse(null),
                 options.timeout());
-        AsyncTracker.Settings trackerSettings = (overrides != null ? overrides : AsyncTracker.Settings.defaults())
-                .withQueueCapacity(options.queueSize());
-        AsyncTracker tracker = new AsyncTracker(MlflowBackend.connect(connection), trackerSettings, listener(metrics));
-        metrics.gauge("mlflow_queue_depth", "Runs waiting to be written to MLflow", () -> tracker.status().backlog());
+        AsyncTracker.Settings trackerSettings = (overrides != null ? overrides
+                : AsyncTracker.Settings.defaults().withWriters(options.writers()))
+                .withQueueCapacity(options.queueSize())
+                .withSpool(options.spool());
+        AsyncTracker tracker;
+        try {
+            tracker = new AsyncTracker(MlflowBackend.connect(connection), trackerSettings, listener(metrics));
+        } catch (UncheckedIOException e) {
+            // Tracking still works, as before the spool: in memory, lost at shutdown beyond the grace period.
+            LOG.warning("the MLflow spool cannot be used (" + e.getCause().getMessage() + "); waiting runs are kept "
+                    + "in memory only (MLFLOW_QUEUE_SIZE) and are lost if the process stops before they are written");
+            tracker = new AsyncTracker(MlflowBackend.connect(connection), trackerSettings.withSpool(null), listener(metrics));
+        }
+        AsyncTracker started = tracker;
+        metrics.gauge("mlflow_queue_depth", "Runs waiting to be written to MLflow", () -> started.status().backlog());
+        metrics.gauge("mlflow_spool_bytes", "Bytes the MLflow spool takes on disk (0 without a spool)",
+                () -> started.status().spooled() ? started.status().artifactBytes() : 0);
         LOG.info("MLflow tracking to " + connection.displayUri() + " (experiments " + settings.mlflowExperimentName()
-                + " and " + options.ragExperimentName() + ", artifact sample rate " + options.artifactSampleRate() + ")");
+                + " and " + options.ragExperimentName() + ", artifact sample rate " + options.artifactSampleRate()
+                + ", RAG sample rate " + options.ragSampleRate() + ", " + trackerSettings.writers() + " writers, waiting runs "
+                + (started.status().spooled() ? "journaled in " + options.spoolDir().orElseThrow() : "in memory") + ")");
         return new ServerTracking(settings, tracker, MlflowBackend.connect(connection));
     }
 
@@ -137,8 +153,16 @@ public final class ServerTracking implements HealthContributor, AutoCloseable {
 
     /** Whether this prediction's overlay and instances are uploaded ({@code MLFLOW_ARTIFACT_SAMPLE_RATE}). */
     public boolean sampleArtifacts() {
-        double rate = settings.tracking().artifactSampleRate();
-        return enabled() && (rate >= 1.0 || rate > 0 && ThreadLocalRandom.current().nextDouble() < rate);
+        return enabled() && sampled(settings.tracking().artifactSampleRate());
+    }
+
+    /** Whether this RAG query is logged as a run at all ({@code MLFLOW_RAG_SAMPLE_RATE}). */
+    public boolean sampleRagQuery() {
+        return enabled() && sampled(settings.tracking().ragSampleRate());
+    }
+
+    private static boolean sampled(double rate) {
+        return rate >= 1.0 || rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
     }
 
     public String predictionExperiment() {
@@ -206,6 +230,10 @@ public final class ServerTracking implements HealthContributor, AutoCloseable {
         details.put("backlog", status.backlog());
         details.put("logged", status.logged());
         details.put("dropped", status.dropped());
+        details.put("spooled", status.spooled());
+        if (status.spooled()) {
+            details.put("spool_bytes", status.artifactBytes());
+        }
         return switch (status.state()) {
             case UP -> ComponentHealth.up(details);
             case DEGRADED -> new ComponentHealth(ComponentHealth.Status.DEGRADED, status.backlog()

@@ -48,4 +48,19 @@ class ServerTrackingTest {
             assertTrue(some > 800 && some < 1200, "sampled " + some);
         }
     }
+
+    @Test
+    void aSpoolFolderInUseByAnotherServerFallsBackToMemoryAndSaysSo() throws Exception {
+        String spool = java.nio.file.Files.createTempDirectory("shared-spool").toString();
+        try (ServerTracking first = start("MLFLOW_TRACKING_URI", "http://127.0.0.1:9", "MLFLOW_SPOOL_DIR", spool);
+             ServerTracking second = start("MLFLOW_TRACKING_URI", "http://127.0.0.1:9", "MLFLOW_SPOOL_DIR", spool)) {
+            assertTrue(first.status().orElseThrow().spooled(), "the first server holds the folder");
+            assertFalse(second.status().orElseThrow().spooled(), "the second keeps its runs in memory instead of sharing it");
+            assertEquals(Boolean.TRUE, first.check().details().get("spooled"));
+            assertEquals(Boolean.FALSE, second.check().details().get("spooled"));
+        }
+        try (ServerTracking memory = start("MLFLOW_TRACKING_URI", "http://127.0.0.1:9", "MLFLOW_SPOOL_DIR", "off")) {
+            assertFalse(memory.status().orElseThrow().spooled());
+        }
+    }
 }

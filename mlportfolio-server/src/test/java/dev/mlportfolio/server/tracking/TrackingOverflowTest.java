@@ -26,7 +26,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** With MLflow unreachable and a small queue, requests still succeed and the lost runs are counted. */
+/**
+ * Without the spool ({@code MLFLOW_SPOOL_DIR=off}), with MLflow unreachable and a small queue,
+ * requests still succeed and the lost runs are counted.
+ */
 @ServerTest
 class TrackingOverflowTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
@@ -42,7 +45,7 @@ class TrackingOverflowTest {
     static void server(WebServerConfig.Builder server) {
         int closedPort = LocalPorts.free();
         ServerSettings settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(),
-                "MLFLOW_TRACKING_URI", "http://127.0.0.1:" + closedPort, "MLFLOW_QUEUE_SIZE", Integer.toString(QUEUE),
+                "MLFLOW_TRACKING_URI", "http://127.0.0.1:" + closedPort, "MLFLOW_QUEUE_SIZE", Integer.toString(QUEUE), "MLFLOW_SPOOL_DIR", "off",
                 "SHUTDOWN_GRACE_PERIOD", "1");
         app = Application.builder(settings)
                 .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
