@@ -28,12 +28,14 @@ public final class MlflowTestServer implements AutoCloseable {
     private final Path executable;
     private final Path dir;
     private final int port;
+    private final int workers;
     private Process process;
 
-    private MlflowTestServer(Path executable, Path dir, int port) {
+    private MlflowTestServer(Path executable, Path dir, int port, int workers) {
         this.executable = executable;
         this.dir = dir;
         this.port = port;
+        this.workers = workers;
     }
 
     /** The server every test of this JVM shares: the one test.sh started, or one started here. */
@@ -56,7 +58,12 @@ public final class MlflowTestServer implements AutoCloseable {
 
     /** Starts a server of the caller's own under {@code dir}; skips or fails the test when MLflow is missing. */
     public static MlflowTestServer start(Path dir) {
-        MlflowTestServer server = new MlflowTestServer(executable(), dir, LocalPorts.free());
+        return start(dir, 1);
+    }
+
+    /** As {@link #start(Path)}, with {@code workers} MLflow server processes on the one SQLite store. */
+    public static MlflowTestServer start(Path dir, int workers) {
+        MlflowTestServer server = new MlflowTestServer(executable(), dir, LocalPorts.free(), workers);
         server.start();
         return server;
     }
@@ -76,7 +83,8 @@ public final class MlflowTestServer implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(), "server",
                     "--backend-store-uri", "sqlite:///" + dir.toAbsolutePath().resolve("mlflow.db"),
                     "--artifacts-destination", dir.toAbsolutePath().resolve("artifacts").toString(),
-                    "--serve-artifacts", "--host", "127.0.0.1", "--port", Integer.toString(port), "--workers", "1"))
+                    "--serve-artifacts", "--host", "127.0.0.1", "--port", Integer.toString(port), "--workers",
+                    Integer.toString(workers)))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
             builder.environment().put("MLFLOW_DISABLE_TELEMETRY", "true");
