@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides whether a request may run: the API key when the route needs one, then the caller's rate
@@ -44,14 +45,22 @@ public final class AccessControl implements AutoCloseable {
     }
 
     /**
+     * Whether requests to a route with this rule are checked at all: not while no keys are
+     * configured and the route has no rate limit (the common case, and {@code /health}'s), so
+     * those requests pay nothing here.
+     */
+    public boolean checks(Access access) {
+        return keys.enabled() || access.budget().filter(limiter::limits).isPresent();
+    }
+
+    /**
      * @param route          the route template, for the metric
-     * @param peer           the socket's remote address
-     * @param forwardedFor   every {@code X-Forwarded-For} value, in order
+     * @param peer           the socket's remote address (read only when a rate limit applies)
+     * @param forwardedFor   every {@code X-Forwarded-For} value, in order (read only when a rate limit applies)
      * @param authorization  the {@code Authorization} header, if sent
      */
-    public Verdict check(String route, Access access, InetAddress peer, List<String> forwardedFor,
+    public Verdict check(String route, Access access, Supplier<InetAddress> peer, Supplier<List<String>> forwardedFor,
                          Optional<String> authorization) {
-        InetAddress client = addresses.resolve(peer, forwardedFor);
         Optional<String> keyName = Optional.empty();
         if (keys.enabled()) {
             Optional<String> token = authorization.filter(h -> h.length() > BEARER.length()
@@ -66,12 +75,15 @@ public final class AccessControl implements AutoCloseable {
                         Map.of("WWW-Authenticate", "Bearer realm=\"mlportfolio\", error=\"invalid_token\""));
             }
         }
-        Caller caller = Caller.of(client.getHostAddress(), ClientAddress.budgetAddress(client), keyName);
-        if (access.budget().isEmpty()) {
+        Caller caller = new Caller(keyName);
+        if (access.budget().isEmpty() || !limiter.limits(access.budget().get())) {
             return new Allowed(caller, Optional.empty());
         }
         RateGroup group = access.budget().get();
-        Optional<RateLimiter.Decision> decision = limiter.take(group, caller.budgetKey());
+        // A client's budget is its key's when it sent one, else its address's.
+        String budgetKey = keyName.map(n -> "key:" + n)
+                .orElseGet(() -> "ip:" + ClientAddress.budgetAddress(addresses.resolve(peer.get(), forwardedFor.get())));
+        Optional<RateLimiter.Decision> decision = limiter.take(group, budgetKey);
         if (decision.isPresent() && !decision.get().allowed()) {
             RateLimit limit = limiter.settings().get(group);
             return refuse(route, 429, "rate_limited", "too many " + group.id() + " requests from this client: at most "

@@ -103,7 +103,7 @@ public final class ErrorMapping {
     private static void unexpected(ServerRequest req, ServerResponse res, Throwable e, ErrorReporter reporter) {
         LOG.log(Level.SEVERE, "unexpected error in " + req.prologue().method().text() + " " + req.path().rawPath(), e);
         reporter.report(e, ErrorTags.request(RequestId.of(req), req.prologue().method().text(),
-                req.matchingPattern().filter(p -> !p.isEmpty()).orElse(RequestObserver.UNMATCHED)));
+                RequestObserver.route(req)));
         send(req, res, Status.INTERNAL_SERVER_ERROR_500, new ApiError("internal_error",
                 "the server failed to handle this request; the error is logged"));
     }

@@ -44,7 +44,7 @@ public final class RequestObserver implements Filter {
         } finally {
             double elapsed = (System.nanoTime() - start) / 1e9;
             String method = req.prologue().method().text();
-            String route = req.matchingPattern().filter(p -> !p.isEmpty()).orElse(UNMATCHED);
+            String route = route(req);
             int status = res.status().code();
             metrics.requestFinished(method, route, status, elapsed);
             if (ACCESS.isLoggable(Level.INFO)) {
@@ -52,6 +52,11 @@ public final class RequestObserver implements Filter {
                         Math.round(elapsed * 10_000) / 10.0, id.value()));
             }
         }
+    }
+
+    /** The route template a request matched, or {@value #UNMATCHED}: the label meters and error reports use. */
+    static String route(io.helidon.webserver.http.ServerRequest req) {
+        return req.matchingPattern().filter(p -> !p.isEmpty()).orElse(UNMATCHED);
     }
 
     private static String seconds(long nanos) {
