@@ -5,7 +5,8 @@
 # The first run creates .venv-mlflow with the pinned MLflow (scripts/requirements-mlflow.txt) and .venv
 # with the project's Python tools (scripts/requirements-tools.txt: Pillow for the resize tests), fetches
 # and converts the real SmolLM2 model (scripts/fetch_llm.sh, .venv-llm) and,
-# as root, installs Debian's prometheus, nginx and redis-server packages when they are missing.
+# as root, installs Debian's prometheus, nginx, redis-server, chromium and chromium-driver packages when
+# they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
@@ -34,6 +35,14 @@ export MLPORTFOLIO_PROMETHEUS_BIN="$(command -v prometheus)"
 export MLPORTFOLIO_NGINX_BIN="$(command -v nginx)"
 export MLPORTFOLIO_REDIS_BIN="$(command -v redis-server)"
 export MLPORTFOLIO_REQUIRE_TOOLS=1
+
+# Debian's chromium and its chromium-driver for the browser tests of /ui/ and /docs (Selenium is
+# given both binaries, so it never downloads a browser or a driver).
+ensure_package chromium chromium
+ensure_package chromedriver chromium-driver
+export MLPORTFOLIO_CHROMIUM_BIN="$(command -v chromium)"
+export MLPORTFOLIO_CHROMEDRIVER_BIN="$(command -v chromedriver)"
+export MLPORTFOLIO_REQUIRE_BROWSER=1
 
 # Pillow itself, pinned, for PillowBilinearTest: our resize must equal PIL's byte for byte.
 ensure_venv

@@ -36,6 +36,10 @@ import dev.mlportfolio.server.tasks.TaskService;
 import dev.mlportfolio.server.tracking.MlflowRunsService;
 import dev.mlportfolio.server.tracking.ServerTracking;
 import dev.mlportfolio.server.upload.ImageUploadReader;
+import dev.mlportfolio.server.web.ApiDocs;
+import dev.mlportfolio.server.web.Cors;
+import dev.mlportfolio.server.web.SecurityHeaders;
+import dev.mlportfolio.server.web.WebUi;
 import io.helidon.webserver.ErrorHandling;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
@@ -43,6 +47,8 @@ import io.helidon.webserver.http.HttpRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -68,6 +74,7 @@ public final class Application implements AutoCloseable {
     private final AccessControl access;
     private final ErrorReporter errors;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile Map<String, Set<String>> apiRoutes = Map.of();
     private volatile long drainStartedNanos;
 
     private Application(Builder builder) {
@@ -146,11 +153,16 @@ public final class Application implements AutoCloseable {
                 .errorHandling(ErrorHandling.builder().includeEntity(true).build())
                 .directHandlers(ErrorMapping.directHandlers())
                 .routing(this::routing);
+        Cors.feature(settings.cors()).ifPresent(server::addFeature);
     }
 
     public void routing(HttpRouting.Builder routing) {
         routing.addFilter(new ConnectionCloseFilter());
         routing.addFilter(new RequestObserver(metrics));
+        routing.addFilter(new SecurityHeaders());
+        if (settings.cors().enabled()) {
+            routing.addFilter(Cors.headerCheck());
+        }
         ErrorMapping.register(routing, errors);
 
         TaskService taskService = new TaskService(tasks);
@@ -170,13 +182,23 @@ public final class Application implements AutoCloseable {
         taskService.routes(routes);
         new RagService(rag, metrics, taskService, compute, tracking).routes(routes);
         new MlflowRunsService(tracking).routes(routes);
+        ApiDocs docs = new ApiDocs();
+        docs.routes(routes);
         routes.finish();
+        apiRoutes = routes.table();
+        docs.pages(routing);
+        WebUi.register(routing);
         tasks.start(); // after the services registered their task handlers
     }
 
     /** Ready while it takes new work; false from the moment shutdown begins. */
     public boolean ready() {
         return !draining.get() && tasks.accepting();
+    }
+
+    /** Every API path with the methods it answers (HEAD included), as registered; the pages under /ui and /docs are not in it. */
+    public Map<String, Set<String>> apiRoutes() {
+        return apiRoutes;
     }
 
     public ServerSettings settings() {

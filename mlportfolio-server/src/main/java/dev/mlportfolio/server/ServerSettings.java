@@ -13,6 +13,7 @@ import dev.mlportfolio.server.connection.ConnectionSettings;
 import dev.mlportfolio.server.errors.SentryReporter;
 import dev.mlportfolio.server.tasks.TaskSettings;
 import dev.mlportfolio.server.tracking.TrackingSettings;
+import dev.mlportfolio.server.web.CorsOrigins;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -62,7 +63,8 @@ public record ServerSettings(
         Duration shutdownGracePeriod,
         TrackingSettings tracking,
         ConnectionSettings connections,
-        AccessSettings access) {
+        AccessSettings access,
+        CorsOrigins cors) {
 
     public static final List<String> ENVIRONMENTS = List.of("development", "test", "staging", "production");
     public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
@@ -132,10 +134,12 @@ public record ServerSettings(
         TrackingSettings tracking = tracking(r);
         ConnectionSettings connections = connections(r);
         AccessSettings access = access(r);
+        CorsOrigins cors = r.read("CORS_ALLOWED_ORIGINS", CorsOrigins.none(),
+                "* or origins separated by commas, e.g. https://example.com,http://localhost:4200", CorsOrigins::parse);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, modelPath,
                 threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
-                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections, access);
+                maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections, access, cors);
     }
 
     private static TaskSettings tasks(Reader r) {

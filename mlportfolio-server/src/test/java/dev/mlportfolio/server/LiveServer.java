@@ -17,6 +17,15 @@ public record LiveServer(Application app, WebServer server) implements AutoClose
         return server.port();
     }
 
+    /** Closes each server that was started; nulls are the ones a failed set-up never reached. */
+    public static void closeAll(LiveServer... servers) {
+        for (LiveServer server : servers) {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
     /** Stops the server, then the application (tasks, tracking, models). */
     @Override
     public void close() {

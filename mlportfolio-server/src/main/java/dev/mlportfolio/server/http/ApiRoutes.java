@@ -65,11 +65,24 @@ public final class ApiRoutes {
         methods.forEach((path, allowed) -> {
             String allow = allowed.stream().map(Method::text).collect(Collectors.joining(", "));
             rules.any(path, (req, res) -> {
+                if (req.prologue().method() == Method.OPTIONS && res.headers().contains(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+                    // A CORS preflight the CORS feature's filter accepted: its OPTIONS route answers it.
+                    res.next();
+                    return;
+                }
                 throw new ApiException(Status.METHOD_NOT_ALLOWED_405, "method_not_allowed",
                         req.prologue().method().text() + " is not allowed on " + path + "; use " + allow,
                         Map.of("Allow", allow));
             });
         });
+    }
+
+    /** Each registered path with the methods it answers, in registration order. */
+    public Map<String, Set<String>> table() {
+        Map<String, Set<String>> table = new LinkedHashMap<>();
+        methods.forEach((path, allowed) -> table.put(path,
+                allowed.stream().map(Method::text).collect(Collectors.toCollection(LinkedHashSet::new))));
+        return java.util.Collections.unmodifiableMap(table);
     }
 
     /** The key and the budget are checked before the handler reads a byte of the body. */

@@ -153,6 +153,12 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 workingDir, null, Map::of, () -> null);
     }
 
+    /** A pipeline the caller is still building: the routes answer 503 rag_loading until {@code loading} completes. */
+    public static LoadedRag of(CompletableFuture<ResumeQa> loading, Path resumePath, Path workingDir) {
+        return new LoadedRag(loading, List.of(resumePath.getFileName().toString()), resumePath, workingDir, null, Map::of,
+                () -> null);
+    }
+
     private static List<SourceDocument> documents(ServerSettings settings) throws IOException {
         List<SourceDocument> documents = new ArrayList<>();
         documents.add(DocumentLoader.load(settings.ragResumePath()));

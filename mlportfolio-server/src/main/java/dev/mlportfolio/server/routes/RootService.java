@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /}: name, version, environment and the list of endpoints. */
+/** {@code GET /}: name, version, environment and the list of endpoints (the web page and API docs among them). */
 public final class RootService {
     public record Info(String name, String version, String environment, Map<String, String> endpoints) {
     }
@@ -41,6 +41,9 @@ public final class RootService {
         map.put("rag_health", "/rag/health");
         map.put("rag_query", "/rag/query");
         map.put("mlflow_runs", "/mlflow/runs");
+        map.put("ui", "/ui/");
+        map.put("docs", "/docs");
+        map.put("openapi", "/openapi.json");
         return Collections.unmodifiableMap(map);
     }
 }

@@ -49,11 +49,7 @@ class RateLimitRoutesTest {
 
     @AfterAll
     static void stop() {
-        for (LiveServer s : new LiveServer[] {proxied, direct, slow}) {
-            if (s != null) {
-                s.close();
-            }
-        }
+        LiveServer.closeAll(proxied, direct, slow);
     }
 
     @AfterEach

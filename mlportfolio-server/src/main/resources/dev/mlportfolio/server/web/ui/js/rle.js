@@ -1,0 +1,47 @@
+// COCO compressed RLE, as pycocotools writes it (rleToString): run lengths, alternately background
+// and mask, over the pixels in column-major order, each written as 5-bit groups in characters from
+// '0' (48) with bit 0x20 meaning "more groups follow", the last group's 0x10 bit its sign, and each
+// run after the second stored as the difference to the run two before it.
+
+export function decodeCounts(text) {
+  const counts = [];
+  let p = 0;
+  while (p < text.length) {
+    let value = 0;
+    let k = 0;
+    let more = true;
+    while (more) {
+      const c = text.charCodeAt(p) - 48;
+      value |= (c & 0x1f) << (5 * k);
+      more = (c & 0x20) !== 0;
+      p++;
+      k++;
+      if (!more && (c & 0x10) !== 0) {
+        value |= -1 << (5 * k);
+      }
+    }
+    if (counts.length > 2) {
+      value += counts[counts.length - 2];
+    }
+    counts.push(value);
+  }
+  return counts;
+}
+
+/** The mask as one byte per pixel (1 = in the mask), row-major: index y * width + x. */
+export function decodeMask(rle) {
+  const [height, width] = rle.size;
+  const mask = new Uint8Array(width * height);
+  let index = 0;
+  let on = false;
+  for (const run of decodeCounts(rle.counts)) {
+    if (on) {
+      for (let i = index; i < index + run; i++) {
+        mask[(i % height) * width + Math.floor(i / height)] = 1;
+      }
+    }
+    index += run;
+    on = !on;
+  }
+  return mask;
+}
