@@ -69,6 +69,11 @@ public final class CutlerPreprocessor {
     }
 
     // The size check races with other threads and may keep a buffer or two more; that is harmless.
+    /** Buffers waiting to be reused (for tests that check a closed input's buffer comes back). */
+    int pooled() {
+        return pool.size();
+    }
+
     private void give(ByteBuffer buffer) {
         if (buffer.capacity() == POOLED_FLOATS * Float.BYTES && pool.size() < MAX_POOLED) {
             pool.offer(buffer);

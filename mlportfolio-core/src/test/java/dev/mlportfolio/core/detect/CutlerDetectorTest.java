@@ -111,8 +111,13 @@ class CutlerDetectorTest {
         Box box = thin.instances().get(0).box();
         assertEquals(1000, box.y0(), 4);
         assertEquals(3000, box.y1(), 4);
-        Detection wide = detector.detect(Scenes.png(Scenes.draw(5000, 1, List.of())));
-        assertEquals(0, wide.instances().size());
+        Detection wide = detector.detect(Scenes.png(Scenes.draw(5000, 1, List.of(new Rect(1000, 0, 3000, 1, Scenes.GREEN)))));
+        assertEquals(5000, wide.width());
+        assertEquals(1, wide.height());
+        assertEquals(1, wide.instances().size());
+        Box across = wide.instances().get(0).box();
+        assertEquals(1000, across.x0(), 4);
+        assertEquals(3000, across.x1(), 4);
     }
 
     @Test

@@ -46,6 +46,25 @@ class CutlerPreprocessorTest {
     }
 
     @Test
+    void resizesWhenOnlyOneSideChanges() throws Exception {
+        // Green on the left half; black on the right. A plan that keeps one side must still resample the other.
+        BufferedImage picture = Scenes.draw(64, 48, List.of(new Scenes.Rect(0, 0, 32, 48, Scenes.GREEN)));
+        try (DecodedImage image = decoder.decode(Scenes.png(picture))) {
+            try (ModelInput taller = preprocessor.prepare(image, new ResizePlan(64, 48, 64, 96))) {
+                assertEquals(64, taller.width());
+                assertEquals(96, taller.height());
+                assertPixel(taller, 10, 90, 0, 255, 0);
+                assertPixel(taller, 50, 90, 0, 0, 0);
+            }
+            try (ModelInput wider = preprocessor.prepare(image, new ResizePlan(64, 48, 128, 48))) {
+                assertEquals(128, wider.width());
+                assertPixel(wider, 60, 40, 0, 255, 0);
+                assertPixel(wider, 70, 40, 0, 0, 0);
+            }
+        }
+    }
+
+    @Test
     void shrinkingAveragesInsteadOfSkippingPixels() throws Exception {
         // Alternating black and white columns: an area-aware filter gives grey, point sampling would not.
         BufferedImage stripes = new BufferedImage(4000, 1000, BufferedImage.TYPE_INT_RGB);
@@ -67,8 +86,11 @@ class CutlerPreprocessorTest {
         BufferedImage white = Scenes.draw(800, 800, List.of(new Scenes.Rect(0, 0, 800, 800, 0xFFFFFF)));
         BufferedImage red = Scenes.draw(800, 800, List.of(new Scenes.Rect(0, 0, 800, 800, Scenes.RED)));
         try (DecodedImage first = decoder.decode(Scenes.png(white)); DecodedImage second = decoder.decode(Scenes.png(red))) {
+            assertEquals(0, preprocessor.pooled());
             preprocessor.prepare(first).close();
+            assertEquals(1, preprocessor.pooled(), "closing the input gives its buffer back");
             try (ModelInput input = preprocessor.prepare(second)) {
+                assertEquals(0, preprocessor.pooled(), "the second image took the first one's buffer");
                 assertPixel(input, 400, 400, 255, 0, 0);
                 assertPixel(input, 0, 799, 255, 0, 0);
             }

@@ -67,4 +67,32 @@ class MaskPasterTest {
         Arrays.fill(low, 0.51f);
         assertEquals(100, MaskPaster.paste(low, 0, S, new Box(2, 2, 12, 12), 20, 20).area());
     }
+
+    /** A box of the square's own size at a whole-pixel offset: each pixel centre samples exactly one value. */
+    @Test
+    void anAlignedBoxCopiesTheSquareValueForValueRowByRow() {
+        float[] square = new float[S * S];
+        for (int y = 0; y < S; y++) {
+            for (int x = 0; x < S; x++) {
+                square[y * S + x] = (x * 7 + y * 13) % 5 == 0 ? 1f : 0f;
+            }
+        }
+        BinaryMask mask = MaskPaster.paste(square, 0, S, new Box(3, 2, 3 + S, 2 + S), 40, 40);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                boolean inSquare = x >= 3 && x < 3 + S && y >= 2 && y < 2 + S;
+                boolean expected = inSquare && square[(y - 2) * S + (x - 3)] == 1f;
+                assertEquals(expected, mask.get(x, y), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void aValueOfExactlyOneHalfIsInTheMaskAndJustBelowItIsNot() {
+        float[] half = new float[S * S];
+        Arrays.fill(half, MaskPaster.THRESHOLD);
+        assertEquals(S * S, MaskPaster.paste(half, 0, S, new Box(0, 0, S, S), S, S).area());
+        Arrays.fill(half, Math.nextDown(MaskPaster.THRESHOLD));
+        assertEquals(0, MaskPaster.paste(half, 0, S, new Box(0, 0, S, S), S, S).area());
+    }
 }

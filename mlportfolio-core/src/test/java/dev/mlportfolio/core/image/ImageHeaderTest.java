@@ -32,7 +32,7 @@ class ImageHeaderTest {
     }
 
     @Test
-    void readsGreyscaleAndProgressiveStyleJpegs() {
+    void readsGreyscaleJpegsAndSkipsAnExifSegment() {
         BufferedImage grey = new BufferedImage(19, 11, BufferedImage.TYPE_BYTE_GRAY);
         assertEquals(new ImageHeader(ImageFormat.JPEG, 19, 11),
                 ImageHeader.read(ImageFormat.JPEG, Scenes.write(grey, "jpeg")).orElseThrow());

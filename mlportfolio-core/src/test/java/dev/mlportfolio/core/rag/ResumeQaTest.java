@@ -54,6 +54,11 @@ class ResumeQaTest {
             assertTrue(changed.indexRebuilt(), "a changed document rebuilds");
             assertTrue(changed.answer("Do you go kayaking?").text().contains("Kayaking"));
         }
+        SourceDocument renamedFile = new SourceDocument("cv.md", edited.title(), edited.text());
+        try (ResumeQa moved = qa(dir, List.of(renamedFile), embedder)) {
+            assertTrue(moved.indexRebuilt(), "a renamed document rebuilds: its chunks carry its id");
+            assertTrue(moved.chunks().stream().allMatch(c -> c.documentId().equals("cv.md")));
+        }
         TextEmbedder renamed = new TextEmbedder() {
             @Override
             public String id() {
@@ -126,8 +131,9 @@ class ResumeQaTest {
     void queryParserSyntaxIsReadAsText(@TempDir Path dir) {
         try (ResumeQa qa = qa(dir, List.of(resume), embedder)) {
             for (String question : List.of("title:(foo) AND \"bar", "*:* OR -python^10", "[2017 TO 2019]", "\\", "((((")) {
-                qa.answer(question);
+                assertWellFormed(qa.answer(question), question);
             }
+            assertTrue(qa.answer("*:* OR -python^10").found(), "the words are still searched: python is in the resume");
             assertTrue(qa.answer("python~2 AND java*").found());
         }
     }
@@ -136,9 +142,21 @@ class ResumeQaTest {
     void anyTextIsAQuestion(@TempDir Path dir) {
         try (ResumeQa qa = qa(dir, List.of(resume), embedder)) {
             for (String question : List.of("Où a-t-elle étudié ?", "ما هي مهاراتها؟", "Skills? 🚀🚀", "   padded   ", "a")) {
-                assertFalse(qa.answer(question).text().isBlank(), question);
+                assertWellFormed(qa.answer(question), question);
             }
+            assertTrue(qa.answer("Skills? 🚀🚀").found(), "emoji do not hide the word next to them");
             assertTrue(qa.answer("Spricht sie Deutsch? German").text().contains("German"));
+        }
+    }
+
+    /** Found with an answer and its sources, or the plain not-found text with none: never anything else. */
+    private static void assertWellFormed(Answer answer, String question) {
+        if (answer.found()) {
+            assertFalse(answer.sources().isEmpty(), question);
+            assertFalse(answer.text().isBlank() || answer.text().equals(ExtractiveAnswerer.NOT_FOUND), question);
+        } else {
+            assertEquals(ExtractiveAnswerer.NOT_FOUND, answer.text(), question);
+            assertTrue(answer.sources().isEmpty(), question);
         }
     }
 

@@ -84,8 +84,10 @@ class PrometheusDashboardTest {
 
         traffic();
         assertTrue(app.tracking().flush(Duration.ofSeconds(60)));
-        // Three more scrapes, so rates over the dashboard's window have points on both sides of the traffic.
-        Thread.sleep(3500);
+        // Three more scrapes, so rates over the dashboard's window have points on both sides of the
+        // traffic: counted by Prometheus itself (scrapes whose timestamp is after the traffic), not slept for.
+        double trafficEnded = System.currentTimeMillis() / 1000.0;
+        Tools.waitFor("three scrapes after the traffic", Duration.ofSeconds(60), () -> scrapesSince(trafficEnded) >= 3);
     }
 
     @AfterAll
@@ -140,6 +142,27 @@ class PrometheusDashboardTest {
     }
 
     /** The result vector of an instant query; fails on a query Prometheus refuses. */
+    /** Scrapes of the server Prometheus stored with a timestamp after {@code epochSeconds}. */
+    private static int scrapesSince(double epochSeconds) {
+        List<JsonNode> samples = rangeSamples("up{job=\"mlportfolio\"}[1m]");
+        int count = 0;
+        for (JsonNode sample : samples) {
+            if (sample.get(0).asDouble() > epochSeconds) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The raw samples of a range selector, as [timestamp, value] pairs. */
+    private static List<JsonNode> rangeSamples(String selector) {
+        List<JsonNode> values = new ArrayList<>();
+        for (JsonNode series : query(selector)) {
+            series.path("values").forEach(values::add);
+        }
+        return values;
+    }
+
     static List<JsonNode> query(String promql) {
         try {
             HttpResponse<String> res = Tools.get(prometheusUrl + "/api/v1/query?query="

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Mutation testing of the core with PIT (DEFAULTS mutators, JUnit 5 plugin; the "mutation" profile
+# of mlportfolio-core/pom.xml): each mutant is a small change to the compiled code, and a test
+# suite that does not fail on it has not checked that behaviour. Not part of scripts/test.sh.
+#   scripts/mutation.sh                 # detect, image and rag (all of rag's sub-packages)
+#   scripts/mutation.sh detect image    # only these packages of dev.mlportfolio.core
+# Writes mlportfolio-core/target/pit-reports/index.html (per line) and mutations.csv, and prints the
+# score per package: mutants detected (killed, or timed out) over all mutants, uncovered ones included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/env.sh
+find_jdk
+require_maven
+
+packages=("$@")
+if [ ${#packages[@]} -eq 0 ]; then
+    packages=(detect image rag)
+fi
+classes=""
+for p in "${packages[@]}"; do
+    classes="${classes:+$classes,}dev.mlportfolio.core.$p.*"
+done
+
+start=$(date +%s)
+mvn -B -ntp -q -Pmutation -pl mlportfolio-core test-compile org.pitest:pitest-maven:mutationCoverage \
+    -DtargetClasses="$classes"
+echo "mutation.sh: PIT took $(( $(date +%s) - start )) s for $classes" >&2
+
+python3 - mlportfolio-core/target/pit-reports/mutations.csv <<'PY'
+import collections, csv, sys
+detected = {"KILLED", "TIMED_OUT", "MEMORY_ERROR"}
+rows = collections.defaultdict(collections.Counter)
+with open(sys.argv[1], newline="") as f:
+    for row in csv.reader(f):
+        package = row[1].rsplit(".", 1)[0].replace("dev.mlportfolio.core.", "")
+        rows[package][row[5]] += 1
+print(f"{'package':<20} {'mutants':>8} {'detected':>9} {'survived':>9} {'no cover':>9} {'score':>7}")
+for package in sorted(rows):
+    c = rows[package]
+    total = sum(c.values())
+    found = sum(c[s] for s in detected)
+    print(f"{package:<20} {total:>8} {found:>9} {c['SURVIVED']:>9} {c['NO_COVERAGE']:>9} {100 * found / total:>6.1f}%")
+PY
