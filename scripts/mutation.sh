@@ -9,8 +9,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
+source scripts/lib/venv.sh
 find_jdk
 require_maven
+# Pillow for PillowBilinearTest (our resize against Pillow's own), as scripts/test.sh does: without it
+# that test skips and every mutant of the resize survives.
+ensure_venv
+export MLPORTFOLIO_PILLOW_PYTHON="$VENV_PYTHON"
 
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then

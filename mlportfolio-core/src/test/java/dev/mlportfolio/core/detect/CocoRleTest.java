@@ -71,6 +71,28 @@ class CocoRleTest {
         assertThrows(IllegalArgumentException.class, () -> new CocoRle(2, 2, "1").decode());
     }
 
+    @Test
+    void decodesWhatItEncodesPixelForPixel() {
+        byte[] bits = new byte[7 * 5];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = (byte) ((i * 7 + i / 3) % 4 == 0 ? 1 : 0);
+        }
+        BinaryMask mask = new BinaryMask(7, 5, 0, 0, 7, 5, bits);
+        BinaryMask back = CocoRle.encode(mask).decode();
+        for (int y = 0; y < 5; y++) {
+            for (int x = 0; x < 7; x++) {
+                assertEquals(mask.get(x, y), back.get(x, y), "pixel " + x + "," + y);
+            }
+        }
+        assertEquals(mask.area(), back.area());
+    }
+
+    @Test
+    void refusesAStringThatEndsInsideACount() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CocoRle.fromCountString("0P"));
+        assertEquals("RLE string ends inside a count", e.getMessage());
+    }
+
     private static List<String[]> vectors() throws IOException {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 CocoRleTest.class.getResourceAsStream("/fixtures/rle-vectors.tsv"), StandardCharsets.US_ASCII))) {

@@ -34,11 +34,27 @@ class ImageHeaderSizesTest {
 
     @Test
     void readsPngSizesPastSixteenBits() {
+        assertEquals(new ImageHeader(ImageFormat.PNG, 70_000, 65_793), ImageHeader.read(ImageFormat.PNG, png(70_000, 0x10101)).orElseThrow());
+    }
+
+    /** A PNG's signature and IHDR chunk (CRC not computed: the header reader does not check it). */
+    private static byte[] png(int width, int height) {
         ByteBuffer png = ByteBuffer.allocate(33).order(ByteOrder.BIG_ENDIAN);
         png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        png.putInt(13).put("IHDR".getBytes(StandardCharsets.ISO_8859_1)).putInt(70_000).putInt(0x10101);
+        png.putInt(13).put("IHDR".getBytes(StandardCharsets.ISO_8859_1)).putInt(width).putInt(height);
         png.put(new byte[] {8, 2, 0, 0, 0}).putInt(0);
-        assertEquals(new ImageHeader(ImageFormat.PNG, 70_000, 65_793), ImageHeader.read(ImageFormat.PNG, png.array()).orElseThrow());
+        return png.array();
+    }
+
+    @Test
+    void aPngHeaderOfExactlyTwentyFourBytesIsEnoughAndAZeroSideIsNoSize() {
+        byte[] whole = png(640, 480);
+        assertEquals(new ImageHeader(ImageFormat.PNG, 640, 480),
+                ImageHeader.read(ImageFormat.PNG, Arrays.copyOf(whole, 24)).orElseThrow(), "signature, IHDR length and type, width, height");
+        assertEquals(java.util.Optional.empty(), ImageHeader.read(ImageFormat.PNG, Arrays.copyOf(whole, 23)));
+        assertEquals(java.util.Optional.empty(), ImageHeader.read(ImageFormat.PNG, png(0, 480)), "a zero width is no size");
+        assertEquals(java.util.Optional.empty(), ImageHeader.read(ImageFormat.PNG, png(640, 0)), "a zero height is no size");
+        assertEquals(java.util.Optional.empty(), ImageHeader.read(ImageFormat.JPEG, jpegHeader(640, 0, 0xC0)));
     }
 
     @Test
