@@ -149,8 +149,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
 
     /** Wraps a pipeline built by the caller (tests, embedding applications). */
     public static LoadedRag of(ResumeQa qa, Path resumePath, Path workingDir) {
-        return new LoadedRag(CompletableFuture.completedFuture(qa), List.of(resumePath.getFileName().toString()), resumePath,
-                workingDir, null, Map::of, () -> null);
+        return of(CompletableFuture.completedFuture(qa), resumePath, workingDir);
     }
 
     /** A pipeline the caller is still building: the routes answer 503 rag_loading until {@code loading} completes. */

@@ -7,6 +7,7 @@ import dev.mlportfolio.server.http.ApiRoutes;
 import dev.mlportfolio.server.http.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.ClasspathHandlerConfig;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
@@ -44,16 +45,16 @@ public final class ApiDocs {
     }
 
     public void routes(ApiRoutes routes) {
-        routes.get("/openapi.json", Access.PUBLIC, (req, res) -> {
+        routes.get("/openapi.json", Access.PUBLIC, document("application/json", json));
+        routes.get("/openapi.yaml", Access.PUBLIC, document("application/yaml", yaml));
+    }
+
+    private static Handler document(String contentType, byte[] body) {
+        return (req, res) -> {
             res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "application/json");
-            res.send(json);
-        });
-        routes.get("/openapi.yaml", Access.PUBLIC, (req, res) -> {
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml");
-            res.send(yaml);
-        });
+            res.header(HeaderNames.CONTENT_TYPE, contentType);
+            res.send(body);
+        };
     }
 
     /** {@code /docs}: our page and its start-up script, and Swagger UI's files under {@code /docs/assets}. */

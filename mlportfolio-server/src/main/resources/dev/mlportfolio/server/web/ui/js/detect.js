@@ -2,7 +2,7 @@
 // from the COCO RLE in the answer over the original picture, with its box and score.
 import {ApiProblem, call, check, getJson} from "./api.js";
 import {clear, el, say} from "./dom.js";
-import {decodeMask} from "./rle.js";
+import {maskPixels} from "./rle.js";
 
 const WORDS = {
   415: "That file is not an image the server reads (JPEG, PNG, WebP, BMP or TIFF).",
@@ -130,7 +130,7 @@ class DetectionView {
       URL.revokeObjectURL(url);
     }
     this.result = result;
-    this.masks = result.instances.map((instance) => decodeMask(instance.mask));
+    this.masks = result.instances.map((instance) => maskPixels(instance.mask));
     this.active = null;
     this.canvas.width = result.width;
     this.canvas.height = result.height;
@@ -175,13 +175,11 @@ class DetectionView {
     this.masks.forEach((mask, i) => {
       const [r, g, b] = COLOURS[i % COLOURS.length];
       const alpha = this.active === null ? 0.45 : this.active === i ? 0.65 : 0.15;
-      for (let p = 0; p < mask.length; p++) {
-        if (mask[p]) {
-          const o = p * 4;
-          pixels[o] = pixels[o] * (1 - alpha) + r * alpha;
-          pixels[o + 1] = pixels[o + 1] * (1 - alpha) + g * alpha;
-          pixels[o + 2] = pixels[o + 2] * (1 - alpha) + b * alpha;
-        }
+      for (const p of mask) {
+        const o = p * 4;
+        pixels[o] = pixels[o] * (1 - alpha) + r * alpha;
+        pixels[o + 1] = pixels[o + 1] * (1 - alpha) + g * alpha;
+        pixels[o + 2] = pixels[o + 2] * (1 - alpha) + b * alpha;
       }
     });
     ctx.putImageData(frame, 0, 0);

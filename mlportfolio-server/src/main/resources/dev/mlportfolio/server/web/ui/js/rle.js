@@ -28,20 +28,27 @@ export function decodeCounts(text) {
   return counts;
 }
 
-/** The mask as one byte per pixel (1 = in the mask), row-major: index y * width + x. */
-export function decodeMask(rle) {
+/**
+ * The mask's pixels as row-major offsets (y * width + x), in the order the runs give them: a
+ * painter then visits only the mask's own pixels, not the whole image once per instance.
+ */
+export function maskPixels(rle) {
   const [height, width] = rle.size;
-  const mask = new Uint8Array(width * height);
+  const runs = decodeCounts(rle.counts);
+  let area = 0;
+  for (let r = 1; r < runs.length; r += 2) {
+    area += runs[r];
+  }
+  const pixels = new Uint32Array(area);
   let index = 0;
-  let on = false;
-  for (const run of decodeCounts(rle.counts)) {
-    if (on) {
+  let n = 0;
+  runs.forEach((run, r) => {
+    if (r % 2 === 1) {
       for (let i = index; i < index + run; i++) {
-        mask[(i % height) * width + Math.floor(i / height)] = 1;
+        pixels[n++] = (i % height) * width + Math.floor(i / height);
       }
     }
     index += run;
-    on = !on;
-  }
-  return mask;
+  });
+  return pixels;
 }
