@@ -26,13 +26,14 @@ import java.util.concurrent.Semaphore;
  */
 public final class CutlerDetector implements AutoCloseable {
     private final DetectorOptions options;
-    private final OnnxCutlerModel model;
+    private final CutlerEngine model;
     private final ImageDecoder decoder;
     private final CutlerPreprocessor preprocessor = new CutlerPreprocessor();
     private final CutlerPostprocessor postprocessor = new CutlerPostprocessor();
     private final Semaphore runs;
 
-    private CutlerDetector(DetectorOptions options, OnnxCutlerModel model) {
+    /** A detector on an engine already opened; {@link #open} is the public way in. */
+    CutlerDetector(DetectorOptions options, CutlerEngine model) {
         this.options = options;
         this.model = model;
         this.decoder = new ImageDecoder(options.maxPixels());

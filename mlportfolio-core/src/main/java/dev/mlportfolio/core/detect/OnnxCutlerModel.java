@@ -23,7 +23,7 @@ import java.util.Map;
  * as {@code scripts/export_cutler_onnx.py} names them). A file exported without names (detectron2's
  * stock script) is read by position instead, in the order detectron2's tracing adapter writes them.
  */
-public final class OnnxCutlerModel implements AutoCloseable {
+public final class OnnxCutlerModel implements CutlerEngine {
     static final List<String> OUTPUTS = List.of("pred_boxes", "pred_classes", "pred_masks", "scores", "image_size");
     private static final System.Logger LOG = System.getLogger(OnnxCutlerModel.class.getName());
 
@@ -122,7 +122,7 @@ public final class OnnxCutlerModel implements AutoCloseable {
         }
     }
 
-    /** Where inference runs. */
+    @Override
     public ExecutionProvider provider() {
         return provider;
     }
@@ -131,7 +131,7 @@ public final class OnnxCutlerModel implements AutoCloseable {
         return inputName;
     }
 
-    /** Runs the model on one tensor. */
+    @Override
     public RawDetections run(ModelInput input) {
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.chw(), input.shape());
              OrtSession.Result result = session.run(Map.of(inputName, tensor))) {

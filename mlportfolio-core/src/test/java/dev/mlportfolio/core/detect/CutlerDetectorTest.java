@@ -122,10 +122,15 @@ class CutlerDetectorTest {
 
     @Test
     void timingsAreReportedPerStage() throws Exception {
-        Detection found = detector.detect(Scenes.png(Scenes.draw(640, 480, Scenes.rects(Scenes.FOUR, 640, 480))));
+        byte[] png = Scenes.png(Scenes.draw(640, 480, Scenes.rects(Scenes.FOUR, 640, 480)));
+        long start = System.nanoTime();
+        Detection found = detector.detect(png);
+        double wallMs = (System.nanoTime() - start) / 1e6;
         StageTimings t = found.timings();
         assertTrue(t.decodeMs() > 0 && t.preprocessMs() > 0 && t.inferenceMs() > 0 && t.postprocessMs() > 0, t.toString());
         assertEquals(t.decodeMs() + t.preprocessMs() + t.inferenceMs() + t.postprocessMs(), t.totalMs(), 1e-9);
+        // Each stage is a part of the call, in milliseconds: together no longer than the call itself.
+        assertTrue(t.totalMs() <= wallMs, t + " within " + wallMs + " ms");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.testing.Scenes;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,32 @@ class CutlerPreprocessorTest {
                 assertPixel(input, 400, 400, 255, 0, 0);
                 assertPixel(input, 0, 799, 255, 0, 0);
             }
+        }
+    }
+
+    @Test
+    void thePoolKeepsAtMostFourBuffers() throws Exception {
+        try (DecodedImage image = decoder.decode(Scenes.png(Scenes.draw(800, 800, List.of())))) {
+            List<ModelInput> open = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                open.add(preprocessor.prepare(image));
+            }
+            open.forEach(ModelInput::close);
+            assertEquals(4, preprocessor.pooled(), "six inputs closed at once, four buffers kept for reuse");
+        }
+    }
+
+    @Test
+    void aPlanLargerThanDetectronsFitsAnUnpooledBuffer() throws Exception {
+        // A caller's own plan may exceed 1333x800; it gets a buffer of its own, which is not pooled.
+        BufferedImage picture = Scenes.draw(100, 100, List.of(new Scenes.Rect(0, 0, 50, 100, Scenes.GREEN)));
+        try (DecodedImage image = decoder.decode(Scenes.png(picture))) {
+            try (ModelInput input = preprocessor.prepare(image, new ResizePlan(100, 100, 1400, 1400))) {
+                assertEquals(3L * 1400 * 1400, input.chw().capacity());
+                assertPixel(input, 100, 1399, 0, 255, 0);
+                assertPixel(input, 1399, 0, 0, 0, 0);
+            }
+            assertEquals(0, preprocessor.pooled());
         }
     }
 

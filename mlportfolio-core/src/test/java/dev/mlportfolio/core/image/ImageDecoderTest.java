@@ -119,7 +119,8 @@ class ImageDecoderTest {
     @Test
     void refusesWhatIsNotAnImage() {
         assertReason(InvalidImageException.Reason.EMPTY, new byte[0]);
-        assertReason(InvalidImageException.Reason.NOT_AN_IMAGE, "hello".getBytes(StandardCharsets.UTF_8));
+        InvalidImageException notAnImage = assertReason(InvalidImageException.Reason.NOT_AN_IMAGE, "hello".getBytes(StandardCharsets.UTF_8));
+        assertTrue(notAnImage.getMessage().endsWith("expected one of JPEG, PNG, WEBP, BMP, TIFF"), notAnImage.getMessage());
         assertReason(InvalidImageException.Reason.NOT_AN_IMAGE, "%PDF-1.7\n".getBytes(StandardCharsets.UTF_8));
         assertReason(InvalidImageException.Reason.UNSUPPORTED_FORMAT, Scenes.write(Scenes.draw(4, 4, List.of()), "gif"));
         assertReason(InvalidImageException.Reason.UNSUPPORTED_FORMAT,
@@ -145,6 +146,17 @@ class ImageDecoderTest {
         assertTrue(e.getMessage().contains("30000x30000"), e.getMessage());
         ImageDecoder strict = new ImageDecoder(100);
         assertThrows(InvalidImageException.class, () -> strict.decode(Scenes.png(Scenes.draw(11, 10, List.of()))));
+    }
+
+    @Test
+    void thePixelLimitIsAtLeastOne() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> new ImageDecoder(0));
+        ImageDecoder onePixel = new ImageDecoder(1);
+        try (DecodedImage image = onePixel.decode(Scenes.png(Scenes.draw(1, 1, List.of())))) {
+            assertEquals(1, image.width());
+        }
+        assertEquals(InvalidImageException.Reason.TOO_MANY_PIXELS, assertThrows(InvalidImageException.class,
+                () -> onePixel.inspect(Scenes.png(Scenes.draw(2, 1, List.of())))).reason());
     }
 
     private InvalidImageException assertReason(InvalidImageException.Reason reason, byte[] bytes) {

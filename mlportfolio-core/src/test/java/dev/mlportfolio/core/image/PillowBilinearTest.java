@@ -17,7 +17,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PillowBilinear against Pillow itself (the pinned Pillow of scripts/requirements-tools.txt):
@@ -25,13 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * detectron2's shortest-edge rule gives and at sizes it never asks for.
  */
 class PillowBilinearTest {
-    @TempDir
     static Path cases;
     static JsonNode manifest;
 
     @BeforeAll
     static void writeCases() throws Exception {
-        PillowReference.writeResizeCases(cases);
+        cases = PillowReference.resizeCases();
         manifest = new ObjectMapper().readTree(cases.resolve("cases.json").toFile());
     }
 

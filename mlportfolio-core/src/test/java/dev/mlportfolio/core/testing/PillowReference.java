@@ -1,9 +1,18 @@
 package dev.mlportfolio.core.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -18,10 +27,58 @@ public final class PillowReference {
     private PillowReference() {
     }
 
-    /** Runs {@code scripts/pillow/resize_cases.py} into {@code folder} and returns the folder. */
-    public static Path writeResizeCases(Path folder) throws IOException, InterruptedException {
+    /**
+     * The cases of {@code scripts/pillow/resize_cases.py}, written once into
+     * {@code mlportfolio-core/target/pillow-cases/<key>} and reused while the script and the pinned
+     * Pillow stay the same: they are 0.5 GB and take Pillow most of a minute, which every new JVM
+     * paid again (each of PIT's test processes, for one).
+     */
+    public static Path resizeCases() throws IOException, InterruptedException {
         Path python = python();
-        Path script = RealLlm.projectRoot().resolve("scripts/pillow/resize_cases.py");
+        Path root = RealLlm.projectRoot();
+        Path script = root.resolve("scripts/pillow/resize_cases.py");
+        String key = key(python.toString(), Files.readString(script), Files.readString(root.resolve("scripts/requirements-tools.txt")));
+        Path cache = root.resolve("mlportfolio-core/target/pillow-cases");
+        Path folder = cache.resolve(key);
+        if (Files.isRegularFile(folder.resolve(COMPLETE))) {
+            return folder;
+        }
+        Files.createDirectories(cache);
+        Path writing = Files.createTempDirectory(cache, "writing-");
+        write(python, script, writing);
+        Files.writeString(writing.resolve(COMPLETE), key);
+        try {
+            Files.move(writing, folder, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            deleteTree(writing);   // another JVM finished the same cases first
+        }
+        return folder;
+    }
+
+    private static final String COMPLETE = "complete";
+
+    private static String key(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : parts) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    private static void write(Path python, Path script, Path folder) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(python.toString(), script.toString(), folder.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(folder.resolve("resize_cases.log").toFile())
@@ -33,7 +90,6 @@ public final class PillowReference {
         String log = Files.readString(folder.resolve("resize_cases.log"));
         Assertions.assertEquals(0, process.exitValue(), "resize_cases.py failed:\n" + log);
         System.err.print(log);
-        return folder;
     }
 
     private static Path python() {
