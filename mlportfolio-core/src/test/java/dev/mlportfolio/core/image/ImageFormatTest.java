@@ -37,6 +37,8 @@ class ImageFormatTest {
         assertEquals(Optional.of(ImageFormat.SVG), ImageFormat.detect(svg));
         byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
         assertEquals(Optional.of(ImageFormat.HEIF), ImageFormat.detect(heic));
+        assertEquals("image/svg+xml", ImageFormat.SVG.mediaType());
+        assertEquals("image/webp", ImageFormat.WEBP.mediaType());
         assertFalse(ImageFormat.SVG.decodable());
         assertFalse(ImageFormat.GIF.decodable());
         assertTrue(ImageFormat.decodableFormats().containsAll(

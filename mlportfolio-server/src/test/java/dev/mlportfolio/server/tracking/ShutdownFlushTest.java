@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
 import dev.mlportfolio.core.tracking.MlflowBackend;
@@ -12,7 +11,6 @@ import dev.mlportfolio.core.tracking.MlflowConnection;
 import dev.mlportfolio.core.tracking.RunSearch;
 import dev.mlportfolio.core.tracking.TrackedRun;
 import dev.mlportfolio.server.Main;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,27 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShutdownFlushTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
+    private static final Pattern READY = Pattern.compile("ready on (http://127\\.0\\.0\\.1:\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void queuedRunsAreWrittenOnShutdown(@TempDir Path dir) throws Exception {
         try (MlflowTestServer mlflow = MlflowTestServer.start(dir.resolve("mlflow"))) {
             mlflow.stop();
-            int port = LocalPorts.free();
             Path log = dir.resolve("server.log");
             ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                     "-cp", System.getProperty("java.class.path"), Main.class.getName())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("RAG_"));
-            builder.environment().putAll(java.util.Map.of("HOST", "127.0.0.1", "PORT", Integer.toString(port),
+            builder.environment().putAll(java.util.Map.of("HOST", "127.0.0.1", "PORT", "0",
                     "MODEL_PATH", TEST_MODEL.toString(), "MLFLOW_TRACKING_URI", mlflow.uri(),
                     "SHUTDOWN_GRACE_PERIOD", "60", "RAG_RESUME_PATH", dir.resolve("none.md").toString(),
                     "RAG_WORKING_DIR", dir.resolve("rag").toString()));
             Process server = builder.start();
             try {
-                String base = "http://127.0.0.1:" + port;
-                waitUntilReady(base, server, log);
+                String base = waitUntilReady(server, log);
                 byte[] png = Scenes.png(Scenes.draw(200, 150, Scenes.rects(Scenes.FOUR, 200, 150)));
                 for (int i = 0; i < 5; i++) {
                     HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/process-image"))
@@ -77,16 +76,21 @@ class ShutdownFlushTest {
         }
     }
 
-    private static void waitUntilReady(String base, Process server, Path log) throws Exception {
+    /**
+     * The server's address, from its "ready on" line (it binds port 0, so no other process can take
+     * the port between choosing and binding it), once {@code /health/ready} answers 200.
+     */
+    private static String waitUntilReady(Process server, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String base = null;
         while (System.nanoTime() < deadline && server.isAlive()) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (ConnectException e) {
-                // not listening yet
+            Matcher listening = READY.matcher(Files.readString(log));
+            if (base == null && listening.find()) {
+                base = listening.group(1);
+            }
+            if (base != null && HTTP.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                return base;
             }
             Thread.sleep(100);
         }
