@@ -243,7 +243,8 @@ public final class Application implements AutoCloseable {
 
     /**
      * Drains tasks, writes the queued tracking runs in what is left of the grace period (at least
-     * {@link #MIN_TRACKING_FLUSH}, since finished tasks add runs too), then releases the models.
+     * {@link #MIN_TRACKING_FLUSH}, since finished tasks add runs too), then releases the models,
+     * waiting up to the grace period for a RAG pipeline that is still loading.
      */
     @Override
     public void close() {
@@ -254,7 +255,7 @@ public final class Application implements AutoCloseable {
         headerTimeout.close();
         access.close();
         detector.close();
-        rag.close();
+        rag.close(settings.shutdownGracePeriod());   // a load in progress is waited for: exiting under it crashes
         errors.close();
     }
 

@@ -59,13 +59,13 @@ public final class Main {
             return 1;
         }
         app.metrics().listeningOn(server.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        StopSignals.install(() -> {
             log.info("shutting down: draining tasks for up to " + settings.shutdownGracePeriod().toSeconds() + " s");
             boolean drained = app.drain();
             server.stop();
             app.close();
             log.info("stopped" + (drained ? "" : " (some tasks did not finish in time)"));
-        }, "shutdown"));
+        });
 
         long readyMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         log.info("mlportfolio " + Version.current() + " ready on http://" + settings.host() + ":" + server.port()

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -246,11 +247,36 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
 
     @Override
     public void close() {
-        loading.thenAccept(qa -> {
+        close(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Closes the pipeline, first waiting up to {@code loadWait} for a load still in progress. The
+     * loader may be inside ONNX Runtime (embedding the chunks of a new index), and a process that
+     * exits under it dies of SIGSEGV in libonnxruntime instead of stopping: seen when replicas were
+     * stopped during start-up. A load that outlasts the wait is closed whenever it ends.
+     */
+    public void close(Duration loadWait) {
+        if (!loading.isDone()) {
+            LOG.info("waiting up to " + loadWait.toSeconds() + " s for the RAG pipeline to finish loading before closing it");
+        }
+        try {
+            ResumeQa qa = loading.get(Math.max(0, loadWait.toMillis()), TimeUnit.MILLISECONDS);
             if (qa != null) {
                 qa.close();
             }
-        });
+        } catch (TimeoutException e) {
+            LOG.warning("the RAG pipeline was still loading after " + loadWait.toSeconds() + " s; it is closed when it ends");
+            loading.thenAccept(qa -> {
+                if (qa != null) {
+                    qa.close();
+                }
+            });
+        } catch (ExecutionException e) {
+            // It did not load: nothing to close.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String rootMessage(Throwable e) {

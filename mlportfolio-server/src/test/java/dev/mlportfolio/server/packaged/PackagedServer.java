@@ -138,7 +138,18 @@ final class PackagedServer implements AutoCloseable {
 
     /** SIGTERM, as an orchestrator stops a replica: the server drains within its grace period. */
     void terminate() {
-        process.destroy();
+        // Through the handle: Process.destroy() also closes our end of the pipes, and the log of the
+        // stop itself (the drain, the last runs written) would be lost.
+        process.toHandle().destroy();
+    }
+
+    /** The exit status once the process ended: 143 after SIGTERM and a clean stop, 134 after a crash. */
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean awaitExit(Duration timeout) throws InterruptedException {
