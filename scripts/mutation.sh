@@ -2,7 +2,7 @@
 # Mutation testing of the core with PIT (DEFAULTS mutators, JUnit 5 plugin; the "mutation" profile
 # of mlportfolio-core/pom.xml): each mutant is a small change to the compiled code, and a test
 # suite that does not fail on it has not checked that behaviour. Not part of scripts/test.sh.
-#   scripts/mutation.sh                 # detect, image and rag (all of rag's sub-packages)
+#   scripts/mutation.sh                 # detect, image, rag (all of rag's sub-packages) and internal
 #   scripts/mutation.sh detect image    # only these packages of dev.mlportfolio.core
 # Writes mlportfolio-core/target/pit-reports/index.html (per line) and mutations.csv, and prints the
 # score per package: mutants detected (killed, or timed out) over all mutants, uncovered ones included.
@@ -19,7 +19,7 @@ export MLPORTFOLIO_PILLOW_PYTHON="$VENV_PYTHON"
 
 packages=("$@")
 if [ ${#packages[@]} -eq 0 ]; then
-    packages=(detect image rag)
+    packages=(detect image rag internal)
 fi
 classes=""
 for p in "${packages[@]}"; do

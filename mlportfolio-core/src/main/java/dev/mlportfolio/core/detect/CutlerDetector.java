@@ -1,13 +1,14 @@
 package dev.mlportfolio.core.detect;
 
 import dev.mlportfolio.core.image.DecodedImage;
+import dev.mlportfolio.core.internal.RunLimit;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.image.InvalidImageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 
 /**
  * CutLER instance segmentation on ONNX Runtime, in a few lines:
@@ -30,14 +31,14 @@ public final class CutlerDetector implements AutoCloseable {
     private final ImageDecoder decoder;
     private final CutlerPreprocessor preprocessor = new CutlerPreprocessor();
     private final CutlerPostprocessor postprocessor = new CutlerPostprocessor();
-    private final Semaphore runs;
+    private final RunLimit runs;
 
     /** A detector on an engine already opened; {@link #open} is the public way in. */
     CutlerDetector(DetectorOptions options, CutlerEngine model) {
         this.options = options;
         this.model = model;
         this.decoder = new ImageDecoder(options.maxPixels());
-        this.runs = new Semaphore(options.maxConcurrentRuns(), true);
+        this.runs = new RunLimit(options.maxConcurrentRuns(), "the detector");
     }
 
     /**
@@ -105,16 +106,21 @@ public final class CutlerDetector implements AutoCloseable {
     }
 
     private RawDetections infer(ModelInput input) {
-        runs.acquireUninterruptibly();
-        try {
-            return model.run(input);
-        } finally {
-            runs.release();
-        }
+        return runs.call(() -> model.run(input));
     }
 
+    /**
+     * Waits for inferences in progress (up to 30 s), then closes the model: closing an ONNX Runtime
+     * session while another thread runs it crashes the process.
+     *
+     * @throws DetectorException when inferences are still running after 30 s (the model is left open)
+     */
     @Override
     public void close() {
-        model.close();
+        try {
+            runs.close(Duration.ofSeconds(30), model::close);
+        } catch (IllegalStateException e) {
+            throw new DetectorException(e.getMessage(), e);
+        }
     }
 }

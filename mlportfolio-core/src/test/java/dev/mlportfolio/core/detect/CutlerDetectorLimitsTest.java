@@ -1,6 +1,7 @@
 package dev.mlportfolio.core.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,37 @@ class CutlerDetectorLimitsTest {
     }
 
     @Test
+    void closingWaitsForAnInferenceInsideTheModelAndThenRefusesNewOnes() throws Exception {
+        DetectorOptions options = DetectorOptions.of(CutlerDetectorTest.TEST_MODEL);
+        GatedEngine engine = new GatedEngine(OnnxCutlerModel.open(options.modelPath(), ExecutionProvider.CPU, 1));
+        CutlerDetector detector = new CutlerDetector(options, engine);
+        AtomicReferenceArray<Detection> result = new AtomicReferenceArray<>(1);
+        Thread running = Thread.ofPlatform().start(() -> {
+            try {
+                result.set(0, detector.detect(SCENE));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitAllParkedInRun(List.of(running));
+        Thread closing = Thread.ofPlatform().start(detector::close);
+        // Closing an ONNX Runtime session under a run crashes the process: close waits instead.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!inMethod(closing, "close")) {
+            assertTrue(System.nanoTime() < deadline, "close() did not start waiting");
+            Thread.sleep(1);
+        }
+        assertEquals(1, engine.inside.get(), "the inference is still inside the model while close() waits");
+        engine.gate.countDown();
+        running.join(Duration.ofSeconds(60));
+        closing.join(Duration.ofSeconds(60));
+        assertFalse(closing.isAlive());
+        assertEquals(4, result.get(0).instances().size(), "the inference in progress finished with its answer");
+        assertThrows(IllegalStateException.class, () -> detector.detect(SCENE), "a closed detector refuses new work");
+        detector.close();   // closing twice is harmless
+    }
+
+    @Test
     void thresholdsFromZeroToOneAreAcceptedAndOthersRefused() throws Exception {
         try (CutlerDetector detector = CutlerDetector.open(DetectorOptions.of(CutlerDetectorTest.TEST_MODEL))) {
             assertEquals(4, detector.detect(SCENE, 0f).instances().size());
@@ -105,7 +137,7 @@ class CutlerDetectorLimitsTest {
         assertEquals(123_456, detector.decoder().maxPixels());
         assertEquals(4, detector.detect(SCENE).instances().size());
         detector.close();
-        assertThrows(IllegalStateException.class, () -> detector.detect(SCENE), "the ONNX Runtime session is closed");
+        assertThrows(IllegalStateException.class, () -> detector.detect(SCENE), "a closed detector refuses new work");
     }
 
     /** Until every thread is parked inside the detector's run step (in its queue, or in the model behind the gate). */
@@ -119,8 +151,14 @@ class CutlerDetectorLimitsTest {
 
     private static boolean parkedInRun(Thread thread) {
         // Parked elsewhere (a class being initialised by another caller, say) does not count.
-        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+        return thread.getState() == Thread.State.WAITING && inMethod(thread, "infer");
+    }
+
+    /** Whether the thread is parked (for good or with a timeout) with a detector method of this name on its stack. */
+    private static boolean inMethod(Thread thread, String method) {
+        Thread.State state = thread.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) && Arrays.stream(thread.getStackTrace())
                 .anyMatch(frame -> frame.getClassName().equals(CutlerDetector.class.getName())
-                        && frame.getMethodName().equals("infer"));
+                        && frame.getMethodName().equals(method));
     }
 }

@@ -2,6 +2,7 @@ package dev.mlportfolio.core.rag;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,6 +82,15 @@ class MiniLmEmbedderTest {
         float[] vector = embedder.embed(longText);
         assertTrue(embedder.tokenizer().encodeWords(longText).length > 510);
         assertEquals(1.0, dot(vector, vector), 1e-4);
+    }
+
+    @Test
+    void aClosedEmbedderRefusesNewWorkAndClosingTwiceIsHarmless() {
+        MiniLmEmbedder own = MiniLmEmbedder.load(1);
+        assertEquals(384, own.embed("before").length);
+        own.close();
+        assertThrows(IllegalStateException.class, () -> own.embed("after"));
+        own.close();
     }
 
     static double dot(float[] a, float[] b) {

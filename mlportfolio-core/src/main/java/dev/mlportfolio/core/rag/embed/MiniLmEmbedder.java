@@ -4,16 +4,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.mlportfolio.core.internal.RunLimit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.stream.IntStream;
 
 /**
@@ -40,12 +41,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final WordPieceTokenizer tokenizer;
-    private final Semaphore runs;
+    private final RunLimit runs;
 
     private MiniLmEmbedder(OrtSession session, WordPieceTokenizer tokenizer, int concurrentRuns) {
         this.session = session;
         this.tokenizer = tokenizer;
-        this.runs = new Semaphore(concurrentRuns, true);
+        this.runs = new RunLimit(concurrentRuns, "the embedder");
     }
 
     /** Loads the model from the classpath, allowing one run per available processor. */
@@ -156,10 +157,18 @@ public final class MiniLmEmbedder implements TextEmbedder {
             }
         }
         long[] shape = {rows, length};
-        runs.acquireUninterruptibly();
+        try {
+            return runs.call(() -> pooled(batch, ids, mask, shape));
+        } catch (OrtException e) {
+            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+        }
+    }
+
+    private float[][] pooled(List<int[]> batch, long[] ids, long[] mask, long[] shape) throws OrtException {
+        int rows = batch.size();
         try (OnnxTensor inputIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
              OnnxTensor attention = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[rows * length]), shape);
+             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[(int) (shape[0] * shape[1])]), shape);
              OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention,
                      "token_type_ids", types))) {
             float[][][] hidden = (float[][][]) result.get(0).getValue();
@@ -177,10 +186,6 @@ public final class MiniLmEmbedder implements TextEmbedder {
                 }
             }
             return pooled;
-        } catch (OrtException e) {
-            throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
-        } finally {
-            runs.release();
         }
     }
 
@@ -197,12 +202,15 @@ public final class MiniLmEmbedder implements TextEmbedder {
         return out;
     }
 
+    /** Waits for runs in progress (up to 30 s), then closes the session; later calls are refused. */
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        runs.close(Duration.ofSeconds(30), () -> {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
