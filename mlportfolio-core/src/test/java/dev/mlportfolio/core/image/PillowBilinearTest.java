@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlportfolio.core.testing.PillowReference;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +18,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * PillowBilinear against Pillow itself (the pinned Pillow of scripts/requirements-tools.txt):
  * every output byte of every case equal, on photo-like and adversarial pictures at the sizes
  * detectron2's shortest-edge rule gives and at sizes it never asks for.
  */
+@ExtendWith(SkipEachTest.class)
 class PillowBilinearTest {
     static Path cases;
     static JsonNode manifest;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.MlflowTestServer;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tracker and the MLflow backend against a real MLflow server. */
+@ExtendWith(SkipEachTest.class)
 class MlflowTrackingTest {
     private static final Duration FLUSH = Duration.ofSeconds(60);
     private static MlflowBackend backend;

@@ -3,6 +3,7 @@ package dev.mlportfolio.server.access;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.LiveServer;
 import dev.mlportfolio.server.TestSupport;
@@ -18,12 +19,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two replicas sharing a real Redis share each client's budget: what a client spent on one is
  * spent on the other. While Redis is down the limits let requests through instead of refusing
  * them, and they apply again once it is back.
  */
+@ExtendWith(SkipEachTest.class)
 class SharedRateLimitTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<LiveServer> replicas = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.TestSupport;
 import dev.mlportfolio.server.http.Json;
@@ -23,9 +24,11 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Debian's nginx, with deploy/nginx/nginx.conf, in front of two real servers on loopback. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SkipEachTest.class)
 class NginxProxyTest {
     private static final List<Application> apps = new ArrayList<>();
     private static final List<WebServer> servers = new ArrayList<>();

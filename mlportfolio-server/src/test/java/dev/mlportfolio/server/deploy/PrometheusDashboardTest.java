@@ -8,6 +8,7 @@ import dev.mlportfolio.core.testing.LocalPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.ServerSettings;
 import dev.mlportfolio.server.TestSupport;
@@ -27,12 +28,14 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A real Prometheus, configured by deploy/prometheus/prometheus.yml, scrapes a running server after
  * traffic on every route: every meter must arrive with its labels, and every PromQL expression of
  * the Grafana dashboard must parse and return data.
  */
+@ExtendWith(SkipEachTest.class)
 class PrometheusDashboardTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
     private static final Path CONFIG = Tools.ROOT.resolve("deploy/prometheus/prometheus.yml");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mlportfolio.core.testing.MlflowTestServer;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.TestSupport;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Tracking loses nothing it accepted: 2,000 RAG queries and 200 predictions sent at full speed to
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * run for every request that was answered (counted by its request id and run key), and no run is
  * left RUNNING.
  */
+@ExtendWith(SkipEachTest.class)
 class NoLossTrackingIT {
     private static final int RAG_QUERIES = 2000;
     private static final int PREDICTIONS = 200;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.testing.LocalPorts;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.TestSupport;
 import dev.mlportfolio.server.deploy.NginxProcess;
 import dev.mlportfolio.server.tasks.redis.RedisProcess;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Three packaged servers sharing their tasks through a real redis-server, behind Debian's nginx
@@ -38,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * accepted task is lost when a replica is killed, a replica drains, or Redis restarts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SkipEachTest.class)
 class ReplicasIT {
     private static final int REPLICAS = 3;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)

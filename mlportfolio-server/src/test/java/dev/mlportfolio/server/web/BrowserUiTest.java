@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
 import dev.mlportfolio.core.testing.MlflowTestServer;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.LiveServer;
 import dev.mlportfolio.server.TestSupport;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
@@ -43,6 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * sample resume with a section of HTML and script added. Each test leaves a screenshot under
  * target/ui-screenshots for a reviewer.
  */
+@ExtendWith(SkipEachTest.class)
 class BrowserUiTest {
     private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
     private static final String HOSTILE = "<img src=x onerror=\"window.__xss='resume-img'\"><script>window.__xss='resume-script'</script>";

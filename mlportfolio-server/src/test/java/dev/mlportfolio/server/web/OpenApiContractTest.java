@@ -15,6 +15,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.mlportfolio.core.testing.LocalPorts;
 import dev.mlportfolio.core.testing.MlflowTestServer;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.LiveServer;
 import dev.mlportfolio.server.TestSupport;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The OpenAPI document against the server it describes: every route the server registers is
@@ -54,6 +56,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Redis unreachable); and one whose rate limits are two requests a minute, shut down at the end.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SkipEachTest.class)
 class OpenApiContractTest {
     private static final String KEY = "contract-test-key-0123456789abcdef";
     private static final String BASE = "https://mlportfolio.test/openapi.json";

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.RealLlm;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the converted weights, Jlama's Panama operations and our decoding loop), each run twice so the
  * second run starts from the cached prompt prefix of the first.
  */
+@ExtendWith(SkipEachTest.class)
 class GoldenTokensTest {
     private static JlamaGenerator generator;
 

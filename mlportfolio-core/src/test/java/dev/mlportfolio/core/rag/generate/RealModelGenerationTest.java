@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.RealLlm;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Streaming, counting, cancellation and the concurrency bound on the real SmolLM2 model. */
+@ExtendWith(SkipEachTest.class)
 class RealModelGenerationTest {
     private static final List<Chunk> CONTEXT = List.of(
             new Chunk("r#1", "r", "Experience", "Senior Machine Learning Engineer — Northwind Vision GmbH, Munich "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.Application;
 import dev.mlportfolio.server.TestSupport;
 import dev.mlportfolio.server.http.Json;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two servers in this JVM with REDIS_URL set, through HTTP: a RAG question asked on one is
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * first request after Redis is back is served (not answered from a dead pooled connection).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SkipEachTest.class)
 class RedisAsyncRoutesTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<Application> apps = new ArrayList<>();

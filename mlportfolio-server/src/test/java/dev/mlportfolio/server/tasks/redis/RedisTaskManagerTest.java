@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.server.tasks.TaskManager;
 import dev.mlportfolio.server.tasks.TaskManagerContract;
 import dev.mlportfolio.server.tasks.TaskPayload;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -37,6 +39,7 @@ import redis.clients.jedis.RedisClient;
  * several managers (replicas) on one queue, take-over of a dead replica's task, the attempt limit,
  * hand-back on drain, expiry by Redis, and a Redis outage.
  */
+@ExtendWith(SkipEachTest.class)
 class RedisTaskManagerTest extends TaskManagerContract {
     private static final Duration VISIBILITY = Duration.ofMillis(900);
     private static final AtomicInteger PREFIXES = new AtomicInteger();

@@ -1,0 +1,34 @@
+package dev.mlportfolio.core.testing;
+
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * When a class's {@code @BeforeAll} skips (a component such as MLflow, Redis or chromium is
+ * missing), every test of the class is reported as skipped with that reason. Without it the
+ * platform marks only the class as aborted and Maven's report says "Tests run: 0, Skipped: 0",
+ * as if the class had no tests. A failure in {@code @BeforeAll} (a required component missing
+ * under {@code scripts/test.sh}) is not touched: the class still fails.
+ */
+public final class SkipEachTest implements LifecycleMethodExecutionExceptionHandler, BeforeEachCallback {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SkipEachTest.class);
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        if (!(thrown instanceof TestAbortedException)) {
+            throw thrown;
+        }
+        context.getStore(NAMESPACE).put("skipped", thrown.getMessage());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        // The test's own context; the class's store is its parent's.
+        String reason = context.getParent().map(c -> c.getStore(NAMESPACE).get("skipped", String.class)).orElse(null);
+        if (reason != null) {
+            throw new TestAbortedException(reason);
+        }
+    }
+}
