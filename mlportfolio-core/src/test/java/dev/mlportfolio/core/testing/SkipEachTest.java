@@ -31,4 +31,18 @@ public final class SkipEachTest implements LifecycleMethodExecutionExceptionHand
             throw new TestAbortedException(reason);
         }
     }
+
+    /**
+     * Runs a set-up that JUnit does not run itself (Helidon's {@code @SetUpServer}, whose skip
+     * would surface as an error) and returns why it skipped, or null; the class then skips each
+     * test with {@code assumeTrue(reason == null, reason)} in a {@code @BeforeEach}.
+     */
+    public static String skipReason(Runnable setUp) {
+        try {
+            setUp.run();
+            return null;
+        } catch (TestAbortedException e) {
+            return e.getMessage();
+        }
+    }
 }

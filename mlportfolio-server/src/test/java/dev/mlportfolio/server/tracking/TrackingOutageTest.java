@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.detect.CutlerDetector;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.core.tracking.AsyncTracker;
 import dev.mlportfolio.core.tracking.MlflowBackend;
 import dev.mlportfolio.core.tracking.MlflowConnection;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** MLflow stops in the middle: requests still succeed, and every run arrives once it is back. */
@@ -46,21 +49,31 @@ class TrackingOutageTest {
         this.client = client;
     }
 
+    private static String skipped;
+
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        try {
-            mlflow = MlflowTestServer.start(Files.createTempDirectory("mlflow-outage"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ServerSettings settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(),
-                "MLFLOW_TRACKING_URI", mlflow.uri(), "MLFLOW_HTTP_REQUEST_TIMEOUT", "5");
-        app = Application.builder(settings)
-                .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
-                .rag(TestSupport.sampleRag())
-                .trackerSettings(AsyncTracker.Settings.defaults().withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)))
-                .build();
-        app.configure(server);
+        // Without MLflow the server starts without routes and each test skips with the reason.
+        skipped = SkipEachTest.skipReason(() -> {
+            try {
+                mlflow = MlflowTestServer.start(Files.createTempDirectory("mlflow-outage"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            ServerSettings settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(),
+                    "MLFLOW_TRACKING_URI", mlflow.uri(), "MLFLOW_HTTP_REQUEST_TIMEOUT", "5");
+            app = Application.builder(settings)
+                    .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
+                    .rag(TestSupport.sampleRag())
+                    .trackerSettings(AsyncTracker.Settings.defaults().withBackoff(Duration.ofMillis(50), Duration.ofMillis(500)))
+                    .build();
+            app.configure(server);
+        });
+    }
+
+    @BeforeEach
+    void requireMlflow() {
+        Assumptions.assumeTrue(skipped == null, skipped);
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mlportfolio.core.detect.CutlerDetector;
 import dev.mlportfolio.core.testing.MlflowTestServer;
 import dev.mlportfolio.core.testing.Scenes;
+import dev.mlportfolio.core.testing.SkipEachTest;
 import dev.mlportfolio.core.tracking.MlflowBackend;
 import dev.mlportfolio.core.tracking.MlflowConnection;
 import dev.mlportfolio.server.Application;
@@ -34,6 +35,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Predictions and RAG queries become MLflow runs on a real MLflow server; {@code /mlflow/runs} reads them back. */
@@ -53,18 +56,28 @@ class TrackingRoutesTest {
         this.client = client;
     }
 
+    private static String skipped;
+
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        String uri = MlflowTestServer.sharedUri();
-        mlflow = MlflowBackend.connect(MlflowConnection.of(uri));
-        settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(), "MLFLOW_TRACKING_URI", uri,
-                "MLFLOW_EXPERIMENT_NAME", EXPERIMENT, "MLFLOW_RAG_EXPERIMENT_NAME", RAG_EXPERIMENT,
-                "MLFLOW_REGISTERED_MODEL_NAME", MODEL_NAME);
-        app = Application.builder(settings)
-                .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
-                .rag(TestSupport.sampleRag())
-                .build();
-        app.configure(server);
+        // Without MLflow the server starts without routes and each test skips with the reason.
+        skipped = SkipEachTest.skipReason(() -> {
+            String uri = MlflowTestServer.sharedUri();
+            mlflow = MlflowBackend.connect(MlflowConnection.of(uri));
+            settings = TestSupport.settings("MODEL_PATH", TEST_MODEL.toString(), "MLFLOW_TRACKING_URI", uri,
+                    "MLFLOW_EXPERIMENT_NAME", EXPERIMENT, "MLFLOW_RAG_EXPERIMENT_NAME", RAG_EXPERIMENT,
+                    "MLFLOW_REGISTERED_MODEL_NAME", MODEL_NAME);
+            app = Application.builder(settings)
+                    .detector(LoadedDetector.of(CutlerDetector.open(LoadedDetector.options(settings))))
+                    .rag(TestSupport.sampleRag())
+                    .build();
+            app.configure(server);
+        });
+    }
+
+    @BeforeEach
+    void requireMlflow() {
+        Assumptions.assumeTrue(skipped == null, skipped);
     }
 
     @AfterAll
