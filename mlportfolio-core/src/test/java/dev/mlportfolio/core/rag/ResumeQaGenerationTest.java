@@ -36,6 +36,9 @@ class ResumeQaGenerationTest {
     private static final String DEGREE = "Where did you do your master's degree?";
     private static MiniLmEmbedder embedder;
     private static SourceDocument resume;
+    // One working folder for the class: the index is built once and reopened by each test.
+    @TempDir
+    static Path dir;
 
     @BeforeAll
     static void load() throws Exception {
@@ -105,7 +108,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void aGroundedFinishedAnswerIsShownWithTheExcerptsTheModelRead(@TempDir Path dir) {
+    void aGroundedFinishedAnswerIsShownWithTheExcerptsTheModelRead() {
         ScriptedGenerator generator = new ScriptedGenerator("At the Technical University of Munich, from 2017 to 2019.");
         try (ResumeQa qa = qa(dir, generator)) {
             List<String> streamed = new ArrayList<>();
@@ -133,7 +136,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void theModelIsHandedTheRetrievedChunksAboveHalfTheRelevanceBar(@TempDir Path dir) {
+    void theModelIsHandedTheRetrievedChunksAboveHalfTheRelevanceBar() {
         ScriptedGenerator generator = new ScriptedGenerator("At the Technical University of Munich.");
         try (ResumeQa qa = qa(dir, generator)) {
             String question = "Which programming languages and frameworks do you use?";
@@ -148,7 +151,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void autoModeFallsBackToTheExtractiveAnswerAndSaysWhy(@TempDir Path dir) {
+    void autoModeFallsBackToTheExtractiveAnswerAndSaysWhy() {
         ScriptedGenerator generator = new ScriptedGenerator("At Stanford University, in 2031.");
         try (ResumeQa qa = qa(dir, generator)) {
             Answer extractive = qa.answer(DEGREE, mode(AnswerMode.EXTRACTIVE), null);
@@ -173,7 +176,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void generativeModeShowsTheModelsAnswerAndFlagsFactsNothingItReadHolds(@TempDir Path dir) {
+    void generativeModeShowsTheModelsAnswerAndFlagsFactsNothingItReadHolds() {
         ScriptedGenerator generator = new ScriptedGenerator("At Stanford University, in 2031.");
         try (ResumeQa qa = qa(dir, generator)) {
             Answer answer = qa.answer(DEGREE, mode(AnswerMode.GENERATIVE), null);
@@ -185,7 +188,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void aGeneratorThatReadsTheWholeResumeIsCheckedAgainstAllOfIt(@TempDir Path dir) {
+    void aGeneratorThatReadsTheWholeResumeIsCheckedAgainstAllOfIt() {
         // Kotlin is in the skills section, which a question about the degree does not retrieve.
         ScriptedGenerator generator = new ScriptedGenerator("She studied in Munich and writes Kotlin.");
         generator.contextChunks = Integer.MAX_VALUE;   // every excerpt handed over fits the prompt
@@ -202,7 +205,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void withNothingRelevantTheModelIsNotAskedAndTheAnswerIsStreamedAsOnePiece(@TempDir Path dir) {
+    void withNothingRelevantTheModelIsNotAskedAndTheAnswerIsStreamedAsOnePiece() {
         ScriptedGenerator generator = new ScriptedGenerator("Canberra.");
         try (ResumeQa qa = qa(dir, generator)) {
             List<String> streamed = new ArrayList<>();
@@ -215,7 +218,7 @@ class ResumeQaGenerationTest {
     }
 
     @Test
-    void sourcesCarryTheRelevanceToFourDecimalsAndTimingsAddUp(@TempDir Path dir) {
+    void sourcesCarryTheRelevanceToFourDecimalsAndTimingsAddUp() {
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(resume)).workingDir(dir).embedder(embedder).build()) {
             long start = System.nanoTime();
             Answer answer = qa.answer(DEGREE);
