@@ -36,8 +36,11 @@ final class StopSignals {
                 // A thread that is not a daemon: once the web server's threads end, it is what keeps the
                 // JVM from starting its shutdown (and ONNX Runtime's hook) before the stop is done.
                 Signal.handle(new Signal(name), signal -> Thread.ofPlatform().daemon(false).name("stop").start(() -> {
-                    once.run();
-                    System.exit(128 + signal.getNumber());
+                    try {
+                        once.run();
+                    } finally {
+                        System.exit(128 + signal.getNumber());   // even if the stop failed: the signal asked to end
+                    }
                 }));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.FINE, "SIG" + name + " is left to the JVM (" + e.getMessage() + "); stopping from a shutdown hook");
