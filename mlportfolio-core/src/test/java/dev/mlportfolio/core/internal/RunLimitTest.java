@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RunLimitTest {
+    // A thread per task: the common pool may have a single worker (or busy ones) on a small machine.
+    private static final Executor OWN_THREADS = task -> Thread.ofPlatform().start(task);
+
     @Test
     void aLimitOfLessThanOneIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new RunLimit(0, "x"));
@@ -24,7 +28,8 @@ class RunLimitTest {
         CountDownLatch finish = new CountDownLatch(1);
         CompletableFuture<String> running = runUntil(limit, finish);
         AtomicInteger released = new AtomicInteger();
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> limit.close(Duration.ofSeconds(30), released::incrementAndGet));
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> limit.close(Duration.ofSeconds(30), released::incrementAndGet),
+                OWN_THREADS);
         assertThrows(java.util.concurrent.TimeoutException.class, () -> closing.get(200, TimeUnit.MILLISECONDS),
                 "close waits while a run is in progress");
         assertEquals(0, released.get());
@@ -58,7 +63,7 @@ class RunLimitTest {
             inside.countDown();
             await(finish);
             return "done";
-        }));
+        }), OWN_THREADS);
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         return running;
     }

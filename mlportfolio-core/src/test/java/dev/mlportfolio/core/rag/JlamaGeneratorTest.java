@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
-import dev.mlportfolio.core.rag.generate.GeneratorBusyException;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.rag.generate.PromptTooLongException;
@@ -15,12 +14,8 @@ import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.TinyLlama;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,38 +49,6 @@ class JlamaGeneratorTest {
         }
         try (Stream<Path> left = Files.list(work)) {
             assertEquals(0, left.count(), "no key-value cache pages are left behind");
-        }
-    }
-
-    @Test
-    void noMoreThanMaxConcurrentGenerationsRunAndOneMoreIsRefusedWhenTheWaitRunsOut(@TempDir Path dir) throws Exception {
-        Path model = TinyLlama.write(dir.resolve("tiny"), false, 7);
-        try (JlamaGenerator generator = JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(8)
-                .withMaxConcurrent(2).withQueueWait(Duration.ofMillis(50)).withWorkingFolder(dir.resolve("kv")))) {
-            CountDownLatch bothStreaming = new CountDownLatch(2);
-            CountDownLatch release = new CountDownLatch(1);
-            List<CompletableFuture<AnswerGenerator.Generated>> running = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                running.add(CompletableFuture.supplyAsync(() -> generator.generate("Where did she study?",
-                        CONTEXT, piece -> {
-                            bothStreaming.countDown();
-                            try {
-                                release.await();   // the consumer holds its generation open
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        })));
-            }
-            assertTrue(bothStreaming.await(60, TimeUnit.SECONDS), "two generations run at once");
-            assertEquals(2, generator.activeGenerations());
-            assertThrows(GeneratorBusyException.class,
-                    () -> generator.generate("Where does she work?", CONTEXT, null), "a third waits 50 ms, then is refused");
-            release.countDown();
-            for (var generation : running) {
-                assertTrue(generation.get(60, TimeUnit.SECONDS).outputTokens() > 0);
-            }
-            assertEquals(0, generator.activeGenerations());
-            assertTrue(generator.generate("Where does she work?", CONTEXT, null).outputTokens() > 0, "and then runs");
         }
     }
 
