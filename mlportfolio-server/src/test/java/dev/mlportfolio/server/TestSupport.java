@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +30,9 @@ public final class TestSupport {
     }
 
     /** Settings as the server would read them from this environment, on a free port on localhost. */
+    /** The server's "ready on" log line: group 1 its address, group 2 its port (it may have bound port 0). */
+    public static final Pattern READY_LINE = Pattern.compile("ready on (http://[^:\\s]+:(\\d+))");
+
     public static ServerSettings settings(String... keyValues) {
         Map<String, String> env = new HashMap<>();
         env.put("HOST", "localhost");

@@ -1,9 +1,9 @@
 package dev.mlportfolio.core.detect;
 
 import dev.mlportfolio.core.image.DecodedImage;
-import dev.mlportfolio.core.internal.RunLimit;
 import dev.mlportfolio.core.image.ImageDecoder;
 import dev.mlportfolio.core.image.InvalidImageException;
+import dev.mlportfolio.core.internal.RunLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

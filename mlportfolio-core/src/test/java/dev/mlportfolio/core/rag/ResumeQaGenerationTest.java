@@ -11,7 +11,6 @@ import dev.mlportfolio.core.rag.answer.AnswerMode;
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
 import dev.mlportfolio.core.rag.answer.Source;
 import dev.mlportfolio.core.rag.chunk.Chunk;
-import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.document.SourceDocument;
 import dev.mlportfolio.core.rag.embed.MiniLmEmbedder;
 import dev.mlportfolio.core.rag.index.RetrievalMode;
@@ -20,8 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,29 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * What {@link ResumeQa} does with what a generator writes: which excerpts it hands over, when auto
  * mode shows the model's answer and when it falls back, what each mode checks the facts against,
  * and which sources and counts the answer carries. The generator here returns text chosen by each
- * test, so every branch can be reached on purpose; the real SmolLM2 model runs through the same
- * code in {@code RealModelGenerationTest} and the server's {@code RealModelServerIT}.
+ * test, so every branch can be reached on purpose. The real SmolLM2 model goes through the same
+ * code, generative and auto mode, in the server's {@code RealModelServerIT}
+ * ({@code RealModelGenerationTest} covers the generator itself).
  */
 class ResumeQaGenerationTest {
     private static final String DEGREE = "Where did you do your master's degree?";
-    private static MiniLmEmbedder embedder;
-    private static SourceDocument resume;
+    private static final MiniLmEmbedder embedder = SampleResume.embedder();
+    private static final SourceDocument resume = SampleResume.document();
     // One working folder for the class: the index is built once and reopened by each test.
     @TempDir
     static Path dir;
-
-    @BeforeAll
-    static void load() throws Exception {
-        embedder = MiniLmEmbedder.load();
-        resume = DocumentLoader.load(Path.of("../data/resume.md"));
-    }
-
-    @AfterAll
-    static void close() {
-        if (embedder != null) {
-            embedder.close();
-        }
-    }
 
     /** Writes the text it is given, in two streamed pieces, and records what it was asked. */
     private static final class ScriptedGenerator implements AnswerGenerator {

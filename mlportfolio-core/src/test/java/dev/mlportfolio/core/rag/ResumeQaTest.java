@@ -8,7 +8,6 @@ import dev.mlportfolio.core.rag.answer.Answer;
 import dev.mlportfolio.core.rag.answer.ExtractiveAnswerer;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.answer.AnswerMode;
-import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.document.SourceDocument;
 import dev.mlportfolio.core.rag.embed.MiniLmEmbedder;
 import dev.mlportfolio.core.rag.embed.TextEmbedder;
@@ -18,26 +17,13 @@ import dev.mlportfolio.core.testing.TinyLlama;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Indexing, retrieval and answers on the sample resume, with the real embedding model. */
 class ResumeQaTest {
-    private static MiniLmEmbedder embedder;
-    private static SourceDocument resume;
-
-    @BeforeAll
-    static void load() throws Exception {
-        embedder = MiniLmEmbedder.load();
-        resume = DocumentLoader.load(Path.of("../data/resume.md"));
-    }
-
-    @AfterAll
-    static void close() {
-        embedder.close();
-    }
+    private static final MiniLmEmbedder embedder = SampleResume.embedder();
+    private static final SourceDocument resume = SampleResume.document();
 
     @Test
     void theIndexIsRebuiltOnlyWhenItsInputsChange(@TempDir Path dir) {

@@ -2,6 +2,7 @@ package dev.mlportfolio.server.packaged;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mlportfolio.server.TestSupport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The server as {@code scripts/run.sh} starts it: {@code java <JVM flags> -jar mlportfolio-server.jar}
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  * port is read from the "ready on" log line.
  */
 final class PackagedServer implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("ready on http://[^:]+:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
     private final List<String> log;
@@ -65,9 +64,9 @@ final class PackagedServer implements AutoCloseable {
                 String line;
                 while ((line = in.readLine()) != null) {
                     lines.add(line);
-                    Matcher m = READY.matcher(line);
+                    Matcher m = TestSupport.READY_LINE.matcher(line);
                     if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
+                        port.complete(Integer.parseInt(m.group(2)));
                     }
                 }
             } catch (IOException e) {

@@ -11,6 +11,7 @@ import dev.mlportfolio.core.tracking.MlflowConnection;
 import dev.mlportfolio.core.tracking.RunSearch;
 import dev.mlportfolio.core.tracking.TrackedRun;
 import dev.mlportfolio.server.Main;
+import dev.mlportfolio.server.TestSupport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShutdownFlushTest {
     private static final Path TEST_MODEL = Path.of(System.getProperty("mlportfolio.testModel"));
-    private static final Pattern READY = Pattern.compile("ready on (http://127\\.0\\.0\\.1:\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
@@ -84,7 +83,7 @@ class ShutdownFlushTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String base = null;
         while (System.nanoTime() < deadline && server.isAlive()) {
-            Matcher listening = READY.matcher(Files.readString(log));
+            Matcher listening = TestSupport.READY_LINE.matcher(Files.readString(log));
             if (base == null && listening.find()) {
                 base = listening.group(1);
             }

@@ -168,7 +168,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
         int rows = batch.size();
         try (OnnxTensor inputIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
              OnnxTensor attention = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[(int) (shape[0] * shape[1])]), shape);
+             OnnxTensor types = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape);
              OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention,
                      "token_type_ids", types))) {
             float[][][] hidden = (float[][][]) result.get(0).getValue();
