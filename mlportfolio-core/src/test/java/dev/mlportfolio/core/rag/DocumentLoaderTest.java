@@ -45,9 +45,15 @@ class DocumentLoaderTest {
         Files.writeString(dir.resolve("b.md"), "# B\n\ntext b");
         Files.writeString(dir.resolve("a.txt"), "A\r\ntext a");
         Files.writeString(dir.resolve("ignored.docx"), "not read");
+        Files.writeString(dir.resolve("c.markdown"), "C\rold Mac line end");
+        Files.writeString(dir.resolve("D.TXT"), "D");
         Files.createDirectory(dir.resolve("sub"));
+        Files.createDirectory(dir.resolve("folder.md"));
         List<SourceDocument> documents = DocumentLoader.loadFolder(dir);
-        assertEquals(List.of("a.txt", "b.md"), documents.stream().map(SourceDocument::id).toList());
-        assertEquals("A\ntext a", documents.get(0).text(), "line ends are normalised");
+        assertEquals(List.of("D.TXT", "a.txt", "b.md", "c.markdown"), documents.stream().map(SourceDocument::id).toList(),
+                "every supported ending in any case; a folder named like a file is not read");
+        assertEquals("A\ntext a", documents.get(1).text(), "line ends are normalised");
+        assertEquals("C\nold Mac line end", documents.get(3).text());
+        assertEquals("c", documents.get(3).title());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
+import dev.mlportfolio.core.rag.generate.GeneratorBusyException;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.rag.generate.PromptTooLongException;
@@ -14,6 +15,10 @@ import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.TinyLlama;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -49,6 +54,43 @@ class JlamaGeneratorTest {
         }
         try (Stream<Path> left = Files.list(work)) {
             assertEquals(0, left.count(), "no key-value cache pages are left behind");
+        }
+    }
+
+    @Test
+    void aGenerationThatFindsEverySlotBusyForItsWholeWaitIsRefused(@TempDir Path dir) throws Exception {
+        Path model = TinyLlama.write(dir.resolve("tiny"), false, 7);
+        try (JlamaGenerator generator = JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(24)
+                .withMaxConcurrent(1).withQueueWait(Duration.ofMillis(200)))) {
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            // The first generation holds the only slot while its consumer waits: deterministic, no timing.
+            Thread first = Thread.ofPlatform().start(() -> {
+                try {
+                    generator.generate("Where did she study?", CONTEXT, piece -> {
+                        inside.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            assertTrue(inside.await(60, TimeUnit.SECONDS), "the first generation streams a piece");
+            assertEquals(1, generator.activeGenerations());
+            GeneratorBusyException busy = assertThrows(GeneratorBusyException.class,
+                    () -> generator.generate("Which languages?", CONTEXT, null));
+            assertTrue(busy.getMessage().contains("all 1 generation slot(s) stayed busy"), busy.getMessage());
+            release.countDown();
+            first.join(60_000);
+            assertFalse(first.isAlive());
+            assertEquals(null, failed.get());
+            assertEquals(0, generator.activeGenerations(), "the slot is back");
+            assertTrue(generator.generate("Which languages?", CONTEXT, null).outputTokens() >= 0, "and serves the next one");
         }
     }
 

@@ -69,6 +69,18 @@ class MiniLmEmbedderTest {
     }
 
     @Test
+    void moreTextsThanOneBatchAreEachEmbeddedAsAlone() {
+        // 70 texts make three batches of up to 32 windows, run in parallel.
+        List<String> texts = java.util.stream.IntStream.range(0, 70)
+                .mapToObj(i -> "text number " + i + " about " + "topic ".repeat(i % 7)).toList();
+        List<float[]> batched = embedder.embedAll(texts);
+        assertEquals(texts.size(), batched.size());
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(embedder.embed(texts.get(i)), batched.get(i), 1e-4f, texts.get(i));
+        }
+    }
+
+    @Test
     void similarMeaningsAreCloserThanUnrelatedOnes() {
         float[] hobbies = embedder.embed("What are your hobbies?");
         float[] interests = embedder.embed("Interests: bouldering and analogue photography");

@@ -61,7 +61,7 @@ class ResumeQaTest {
                 return embedder.embed(text);
             }
         };
-        try (ResumeQa otherModel = qa(dir, List.of(edited), renamed)) {
+        try (ResumeQa otherModel = qa(dir, List.of(renamedFile), renamed)) {  // only the embedder differs
             assertTrue(otherModel.indexRebuilt(), "another embedding model never meets stale vectors");
         }
     }

@@ -147,18 +147,26 @@ public final class WordPieceTokenizer {
         }
     }
 
-    // The character classes below follow the Hugging Face tokenizers crate (bert normalizer/pre-tokenizer).
+    // The character classes below follow the Hugging Face tokenizers crate (bert normalizer/pre-tokenizer),
+    // checked code point by code point at their edges in WordPieceTokenizerTest.
+
+    /** Rust's char::is_whitespace (Unicode White_Space), which splits at U+2028 and U+2029 too. */
     private static boolean isWhitespace(int cp) {
-        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || Character.getType(cp) == Character.SPACE_SEPARATOR;
+        if (cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static boolean isControl(int cp) {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }
+        // Unassigned code points stay (and become [UNK]), as in tokenizers.
         int type = Character.getType(cp);
         return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE
-                || type == Character.SURROGATE || type == Character.UNASSIGNED;
+                || type == Character.SURROGATE;
     }
 
     private static boolean isPunctuation(int cp) {
@@ -174,7 +182,8 @@ public final class WordPieceTokenizer {
 
     private static boolean isChineseChar(int cp) {
         return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
-                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF)
+                // 0x2B920, not 0x2B820 (BERT's own table): tokenizers' start of CJK Extension E.
+                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B920 && cp <= 0x2CEAF)
                 || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
     }
 

@@ -52,7 +52,9 @@ public final class ChunkIndex implements AutoCloseable {
     private static final String FIELD_TEXT = "text";
     private static final String FIELD_ORDINAL = "ordinal";
     private static final String HASH_KEY = "mlportfolio.content_sha256";
-    private static final String SCHEMA = "chunk-index-1";
+    // 2: WordPieceTokenizer now splits at U+2028/U+2029, keeps unassigned code points and starts CJK
+    // Extension E where tokenizers does, so vectors of texts holding those changed: indexes are rebuilt.
+    private static final String SCHEMA = "chunk-index-2";
 
     private final Directory directory;
     private final DirectoryReader reader;

@@ -25,7 +25,16 @@ class StopRulesTest {
     }
 
     @Test
+    void aRepetitionIsFoundAsSoonAsItIsCompleteEvenWhenItStartsAtTheFirstToken() {
+        StopRules rules = new StopRules(3, false);
+        int[] twice = {1, 2, 3, 1, 2, 3};
+        assertEquals(3, rules.repetitionStart(twice, twice.length), "exactly two occurrences, the first at 0");
+        assertEquals(-1, rules.repetitionStart(twice, 5), "one token short");
+    }
+
+    @Test
     void aBlankLineEndsOnlyAFinishedAnswer() {
+        assertFalse(StopRules.ANSWER.endsParagraph("She studied in Munich.\n"), "one line break is not a blank line");
         assertTrue(StopRules.ANSWER.endsParagraph("She studied in Munich.\n\n"));
         assertFalse(StopRules.ANSWER.endsParagraph("Languages:\n\n"), "a heading is not an answer");
         assertFalse(StopRules.ANSWER.endsParagraph("\n\n"));
