@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 public record Grounding(boolean grounded, List<String> unsupported) {
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{M}][\\p{L}\\p{M}\\d'’+#.-]*");
+    // "1." or "2)" opening a line numbers a list; it is no fact. Years (four digits) are never taken for one.
+    private static final Pattern LIST_MARKER = Pattern.compile("(?m)^\\s*\\d{1,2}[.)](?=\\s)");
     private static final Pattern SENTENCE_END = Pattern.compile("[.!?:;\\n]\\s*$");
     // Capitalised words that carry no fact of the resume.
     private static final Set<String> COMMON = Set.of("i", "resume", "the", "she", "he", "they", "her", "his", "their",
@@ -38,7 +40,7 @@ public record Grounding(boolean grounded, List<String> unsupported) {
         String digits = haystack.replaceAll("(?<=\\d)[.,](?=\\d)", "");
         Set<String> missing = new LinkedHashSet<>();
 
-        Matcher numbers = NUMBER.matcher(answer);
+        Matcher numbers = NUMBER.matcher(LIST_MARKER.matcher(answer).replaceAll(" "));
         while (numbers.find()) {
             String number = numbers.group();
             if (!containsNumber(haystack, number) && !containsNumber(digits, number.replaceAll("[.,]", ""))) {

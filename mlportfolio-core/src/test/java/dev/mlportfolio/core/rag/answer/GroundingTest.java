@@ -44,6 +44,33 @@ class GroundingTest {
     }
 
     @Test
+    void aPluralOrPossessiveMatchesItsStemOfThreeLettersOrMore() {
+        List<Source> sources = List.of(new Source("Skills", "Builds on a Mac and uses Linux.", 1));
+        assertTrue(Grounding.check("She works on Macs.", "?", sources).grounded(), "Macs: the stem mac is known");
+        Grounding os = Grounding.check("She runs Os.", "?", sources);
+        assertFalse(os.grounded(), "a one-letter stem (o, as in on) proves nothing");
+        assertEquals(List.of("Os"), os.unsupported());
+    }
+
+    @Test
+    void theFirstWordOfAListItemIsASentenceStartAndNotChecked() {
+        // A known limit, as for the first word of any sentence: an invented list item's first word passes.
+        List<Source> sources = List.of(new Source("Skills", "Java and Kotlin.", 1));
+        assertTrue(Grounding.check("Her languages:\n- Fortran\n2) Cobol", "?", sources).grounded());
+        assertFalse(Grounding.check("Her languages: Java and Fortran", "?", sources).grounded(), "inside a sentence it is checked");
+    }
+
+    @Test
+    void listNumbersAreNotFactsButYearsOpeningALineAre() {
+        List<Source> sources = List.of(new Source("Skills", "Java and Kotlin since 2019.", 1));
+        assertTrue(Grounding.check("Her languages:\n1. Java\n 2) Kotlin", "?", sources).grounded());
+        Grounding year = Grounding.check("Her languages:\n2015. Java", "?", sources);
+        assertEquals(List.of("2015"), year.unsupported());
+        assertEquals(List.of("3"), Grounding.check("Java for 3.\n1 year of Kotlin", "?", sources).unsupported().subList(0, 1),
+                "a number is a list marker only when a dot or parenthesis and a space follow it at a line's start");
+    }
+
+    @Test
     void theQuestionCountsAsASource() {
         assertTrue(Grounding.check("She did not work at Zalando.", "Did she work at Zalando?", SOURCES).grounded());
     }
