@@ -159,7 +159,22 @@ class JlamaGeneratorTest {
 
     @Test
     void refusesAFolderThatIsNotAModel(@TempDir Path dir) {
-        assertThrows(IllegalArgumentException.class, () -> JlamaGenerator.load(dir, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(8)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JlamaGenerator.load(dir, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(8)));
+        assertTrue(e.getMessage().contains("no config.json") && e.getMessage().contains("RAG_MODEL_PATH"), e.getMessage());
+    }
+
+    @Test
+    void aModelWhoseTokenizerSaysNoBeginTokenGetsNone(@TempDir Path dir) throws Exception {
+        Path model = TinyLlama.write(dir.resolve("tiny"), false, 7);
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"add_bos_token\": false}");
+        try (JlamaGenerator generator = JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(8))) {
+            assertEquals(2, generator.encode("ab").length, "a and b, no <s>");
+        }
+        Files.writeString(model.resolve("tokenizer_config.json"), "{\"add_bos_token\": true}");
+        try (JlamaGenerator generator = JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT.withMaxNewTokens(8))) {
+            assertEquals(3, generator.encode("ab").length);
+        }
     }
 
     @Test

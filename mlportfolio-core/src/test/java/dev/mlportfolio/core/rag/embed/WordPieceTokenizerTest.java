@@ -103,6 +103,7 @@ class WordPieceTokenizerTest {
         assertEquals("cafe nandu", WordPieceTokenizer.normalize("Café\u00a0Ñandú"));
         assertEquals("ab c", WordPieceTokenizer.normalize("a\u200bb\u2028c"), "a format character goes, a line separator is a space");
         assertEquals(" \u4e00 x", WordPieceTokenizer.normalize("\u4e00x"));
+        assertEquals("ab", WordPieceTokenizer.normalize("a\ud800b"), "a lone surrogate (only a Java string can hold one) goes");
         assertEquals(List.of("a", "-", "b", "$", "c"), WordPieceTokenizer.preTokenize("a-b $c"));
         assertEquals(List.of("5€", "x×y"), WordPieceTokenizer.preTokenize("5€ x×y"), "symbols outside ASCII do not split");
     }

@@ -46,6 +46,7 @@ class CompletionTest {
     void theBeginTokenIsAddedOnceAndTheGeneratorSaysWhatItIs() {
         assertArrayEquals(new int[] {1, 69, 70}, generator.encode("ab"), "<s>, then one token per character");
         assertArrayEquals(generator.encode("ab"), generator.encode("<s>ab"), "a prompt that starts with <s> keeps one");
+        assertArrayEquals(new int[] {1}, generator.encode(""));
         assertEquals("tiny-5", generator.name());
         assertEquals(16, generator.options().maxNewTokens());
     }
@@ -81,6 +82,20 @@ class CompletionTest {
         assertArrayEquals(Arrays.copyOf(free.outputIds(), 9), cut.outputIds());
         assertEquals(List.of(21, 126, 116), List.of(free.outputIds()[9], free.outputIds()[10], free.outputIds()[11]));
         assertEquals(cut.text(), String.join("", streamed), "what was streamed is exactly the answer kept");
+    }
+
+    @Test
+    void streamedTextTrailsByTheTokensARepetitionCutCouldStillTakeBack() throws InterruptedException {
+        List<String> perToken = new ArrayList<>();
+        generator.complete(PROMPT, 9, StopRules.NONE, perToken::add);
+        assertEquals(9, perToken.size(), "without a repetition rule each token is streamed as it comes");
+        // With 3-token repetitions watched, the newest two tokens are held; each later token releases one.
+        List<String> pieces = new ArrayList<>();
+        Completion done = generator.complete(PROMPT, 9, new StopRules(3, false), pieces::add);
+        assertEquals(FinishReason.MAX_TOKENS, done.finishReason());
+        List<String> expected = new ArrayList<>(perToken.subList(0, 7));
+        expected.add(perToken.get(7) + perToken.get(8));
+        assertEquals(expected, pieces);
     }
 
     @Test

@@ -30,6 +30,7 @@ class StopRulesTest {
         int[] twice = {1, 2, 3, 1, 2, 3};
         assertEquals(3, rules.repetitionStart(twice, twice.length), "exactly two occurrences, the first at 0");
         assertEquals(-1, rules.repetitionStart(twice, 5), "one token short");
+        assertEquals(-1, rules.repetitionStart(new int[] {7, 7, 7, 7, 7}, 5), "a repetition needs at least twice n tokens");
     }
 
     @Test
