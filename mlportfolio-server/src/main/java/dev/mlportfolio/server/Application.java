@@ -288,7 +288,7 @@ public final class Application implements AutoCloseable {
             return this;
         }
 
-        /** A resume Q&A pipeline built by the caller instead of the one the RAG_* settings describe. */
+        /** A resume Q&amp;A pipeline built by the caller instead of the one the RAG_* settings describe. */
         public Builder rag(LoadedRag value) {
             this.rag = value;
             return this;

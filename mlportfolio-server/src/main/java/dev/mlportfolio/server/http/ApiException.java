@@ -4,12 +4,10 @@ import io.helidon.http.Status;
 import java.util.Map;
 
 /**
- * A request the server answers with a JSON error instead of a result.
- *
- * @param status  the HTTP status
- * @param code    a stable machine-readable code such as {@code payload_too_large}
- * @param message what went wrong and what to do about it, for a person
- * @param headers extra response headers such as {@code Retry-After} or {@code Allow}
+ * A request the server answers with a JSON error instead of a result: the HTTP status, a stable
+ * machine-readable code such as {@code payload_too_large}, a message for a person saying what went
+ * wrong and what to do about it, and extra response headers such as {@code Retry-After} or
+ * {@code Allow}.
  */
 public final class ApiException extends RuntimeException {
     private final Status status;

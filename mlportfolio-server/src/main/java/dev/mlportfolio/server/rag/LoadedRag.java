@@ -26,7 +26,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The resume Q&A pipeline the server answers with. It loads in the background (the embedding
+ * The resume Q&amp;A pipeline the server answers with. It loads in the background (the embedding
  * model, the index, and a Jlama model when {@code RAG_MODEL_PATH} names one), so the server is up
  * at once; until then {@code /rag/*} answer 503 with Retry-After and {@code /health} shows rag as
  * loading. A missing resume makes RAG unavailable, a failed load makes it down; neither stops the server.
