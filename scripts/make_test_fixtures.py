@@ -120,13 +120,19 @@ def boundary_texts():
     return texts
 
 
-def write_wordpiece_ids():
+def minilm_tokenizer(jar):
+    """The model's own tokenizer.json, run by Hugging Face tokenizers, without padding or truncation."""
     from tokenizers import Tokenizer
 
-    with zipfile.ZipFile(minilm_jar()) as jar:
-        tokenizer = Tokenizer.from_str(jar.read("all-minilm-l6-v2-tokenizer.json").decode("utf-8"))
+    tokenizer = Tokenizer.from_str(jar.read("all-minilm-l6-v2-tokenizer.json").decode("utf-8"))
     tokenizer.no_padding()
     tokenizer.no_truncation()
+    return tokenizer
+
+
+def write_wordpiece_ids():
+    with zipfile.ZipFile(minilm_jar()) as jar:
+        tokenizer = minilm_tokenizer(jar)
     rows = [{"text": text, "ids": tokenizer.encode(text).ids} for text in boundary_texts()]
     with open(os.path.join(OUT, "minilm-token-ids.json"), "w", encoding="utf-8") as f:
         json.dump(rows, f, ensure_ascii=True, indent=0)
@@ -142,13 +148,10 @@ def minilm_jar():
 
 def write_minilm_vectors():
     import onnxruntime as ort
-    from tokenizers import Tokenizer
 
     with zipfile.ZipFile(minilm_jar()) as jar:
-        tokenizer = Tokenizer.from_str(jar.read("all-minilm-l6-v2-tokenizer.json").decode("utf-8"))
+        tokenizer = minilm_tokenizer(jar)
         session = ort.InferenceSession(jar.read("all-minilm-l6-v2.onnx"), providers=["CPUExecutionProvider"])
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
     rows = []
     for text in TOKENIZER_TEXTS:
         encoding = tokenizer.encode(text)

@@ -10,15 +10,26 @@ import java.util.Locale;
  */
 public final class LetterEmbedder implements TextEmbedder {
     private final String id;
+    private final String revision;
     private volatile boolean closed;
 
     public LetterEmbedder(String id) {
+        this(id, "");
+    }
+
+    public LetterEmbedder(String id, String revision) {
         this.id = id;
+        this.revision = revision;
     }
 
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public String revision() {
+        return revision;
     }
 
     @Override

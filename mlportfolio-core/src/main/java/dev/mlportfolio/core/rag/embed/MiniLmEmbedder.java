@@ -88,6 +88,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
         return "all-MiniLM-L6-v2";
     }
 
+    /** 2: the tokenizer splits at U+2028/U+2029, keeps unassigned code points and starts CJK Extension E where tokenizers does. */
+    @Override
+    public String revision() {
+        return "wordpiece-2";
+    }
+
     @Override
     public int dimensions() {
         return DIMENSIONS;

@@ -4,8 +4,16 @@ import java.util.List;
 
 /** Turns text into unit-length vectors whose dot product measures how alike the texts mean. */
 public interface TextEmbedder extends AutoCloseable {
-    /** A name that changes whenever the vectors would (an index built with another embedder is rebuilt). */
+    /** The model's name, e.g. for {@code /rag/info}; part of the index digest with {@link #revision()}. */
     String id();
+
+    /**
+     * Changes whenever this embedder's vectors would while its name stays, e.g. after a tokenizer
+     * fix; an index built with another revision is rebuilt.
+     */
+    default String revision() {
+        return "";
+    }
 
     int dimensions();
 

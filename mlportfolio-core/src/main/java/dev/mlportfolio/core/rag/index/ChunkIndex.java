@@ -52,9 +52,7 @@ public final class ChunkIndex implements AutoCloseable {
     private static final String FIELD_TEXT = "text";
     private static final String FIELD_ORDINAL = "ordinal";
     private static final String HASH_KEY = "mlportfolio.content_sha256";
-    // 2: WordPieceTokenizer now splits at U+2028/U+2029, keeps unassigned code points and starts CJK
-    // Extension E where tokenizers does, so vectors of texts holding those changed: indexes are rebuilt.
-    private static final String SCHEMA = "chunk-index-2";
+    private static final String SCHEMA = "chunk-index-1";
 
     private final Directory directory;
     private final DirectoryReader reader;
@@ -159,7 +157,7 @@ public final class ChunkIndex implements AutoCloseable {
     static String hash(List<SourceDocument> documents, TextEmbedder embedder) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(SCHEMA, ResumeChunker.VERSION, embedder.id())) {
+            for (String part : List.of(SCHEMA, ResumeChunker.VERSION, embedder.id(), embedder.revision())) {
                 digest.update(part.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
             }

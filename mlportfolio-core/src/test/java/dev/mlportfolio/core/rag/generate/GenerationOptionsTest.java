@@ -49,13 +49,4 @@ class GenerationOptionsTest {
     private static Completion completion(int outputs, double decodeMs) {
         return new Completion(new int[3], new int[outputs], "", FinishReason.END_TOKEN, 0, 1, 1, decodeMs);
     }
-
-    @Test
-    void layoutsHaveIdsThatParseBack() {
-        assertEquals("whole-documents", PromptLayout.WHOLE_DOCUMENTS.id());
-        for (PromptLayout layout : PromptLayout.values()) {
-            assertEquals(Optional.of(layout), PromptLayout.parse(layout.id()));
-        }
-        assertEquals(Optional.empty(), PromptLayout.parse("whole_documents"));
-    }
 }

@@ -45,6 +45,7 @@ class ChunkIndexTest {
         String base = hash(m, new SourceDocument("ab", "t", "c"));
         assertEquals(base, hash(m, new SourceDocument("ab", "other title", "c")), "the title is not indexed");
         assertNotEquals(base, hash(new LetterEmbedder("n"), new SourceDocument("ab", "t", "c")), "the embedder");
+        assertNotEquals(base, hash(new LetterEmbedder("m", "2"), new SourceDocument("ab", "t", "c")), "the embedder's revision, its name unchanged");
         assertNotEquals(base, hash(m, new SourceDocument("ab", "t", "d")), "the text");
         assertNotEquals(base, hash(m, new SourceDocument("a", "t", "bc")), "the id ends where the text begins");
         assertNotEquals(base, hash(new LetterEmbedder("ma"), new SourceDocument("b", "t", "c")),
