@@ -18,18 +18,7 @@ echo "== in process"
 
 echo
 echo "== end to end: POST /rag/query, extractive, the sample resume, ${DURATION}s per run"
-grep -v '^#' data/eval/resume_qa.tsv | tail -n +2 | cut -f1 > "$work/questions.txt"
-cat > "$work/post.lua" <<'LUA'
-local questions = {}
-for line in io.lines(os.getenv("BENCH_QUESTIONS")) do
-    questions[#questions + 1] = '{"query": "' .. line:gsub('"', '\\"') .. '"}'
-end
-local i = 0
-request = function()
-    i = i % #questions + 1
-    return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, questions[i])
-end
-LUA
+write_rag_post "$work/post.lua" "$work/questions.txt"
 # shellcheck disable=SC2086
 env PORT="$PORT" LOG_LEVEL=WARNING RAG_WORKING_DIR="$work/rag" \
     "$JAVA_HOME/bin/java" $JVM_FLAGS -jar mlportfolio-server/target/mlportfolio-server.jar >"$work/server.log" 2>&1 &

@@ -64,3 +64,21 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 }
+
+# The evaluation questions in QUESTIONS (one per line) and a wrk script posting them in turn to
+# /rag/query in turn, read from the file BENCH_QUESTIONS names (export BENCH_QUESTIONS=QUESTIONS).
+#   write_rag_post LUA-FILE QUESTIONS
+write_rag_post() {
+    grep -v '^#' data/eval/resume_qa.tsv | tail -n +2 | cut -f1 > "$2"
+    cat > "$1" <<'LUA'
+local questions = {}
+for line in io.lines(os.getenv("BENCH_QUESTIONS")) do
+    questions[#questions + 1] = '{"query": "' .. line:gsub('"', '\\"') .. '"}'
+end
+local i = 0
+request = function()
+    i = i % #questions + 1
+    return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, questions[i])
+end
+LUA
+}
