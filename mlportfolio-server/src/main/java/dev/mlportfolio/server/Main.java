@@ -58,7 +58,6 @@ public final class Main {
                     + " (see the log above)");
             return 1;
         }
-        app.metrics().listeningOn(server.port());
         StopSignals.install(() -> {
             log.info("shutting down: draining tasks for up to " + settings.shutdownGracePeriod().toSeconds() + " s");
             boolean drained = app.drain();

@@ -38,7 +38,6 @@ public final class RequestObserver implements Filter {
         res.header(REQUEST_ID, id.value());
         res.beforeSend(() -> res.header(PROCESS_TIME, seconds(System.nanoTime() - start)));
         metrics.requestStarted();
-        metrics.listeningOn(req.localPeer().port());
         try {
             chain.proceed();
         } finally {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -47,7 +48,7 @@ public final class ServerMetrics {
             .help("HTTP requests being handled right now")
             .register(registry);
     private final List<Supplier<Map<String, Long>>> modelMemorySources = new CopyOnWriteArrayList<>();
-    private volatile int serverPort = -1;
+    private volatile IntSupplier openConnections;
     private final Counter fileUploads = Counter.builder()
             .name("file_uploads_total")
             .help("Uploaded files by detected type and outcome (accepted, too_large, unsupported, invalid)")
@@ -170,26 +171,13 @@ public final class ServerMetrics {
                 .callback(callback -> modelMemorySources.forEach(source -> source.get()
                         .forEach((model, bytes) -> callback.call(bytes, model))))
                 .register(registry);
-        gauge("active_connections", "Open TCP connections to the server, idle keep-alive ones included (counted from "
-                + "/proc/net/tcp; in-flight requests where that cannot be read)", this::activeConnections);
+        gauge("active_connections", "Open HTTP connections to the server, idle keep-alive ones included (counted as they "
+                + "open and close)", () -> openConnections != null ? openConnections.getAsInt() : requestsInFlight.get());
     }
 
-    /** The port the server listens on, so open connections can be counted; set when it is known. */
-    public void listeningOn(int port) {
-        if (serverPort != port) {
-            serverPort = port;
-        }
-    }
-
-    private double activeConnections() {
-        int port = serverPort;
-        if (port > 0) {
-            java.util.OptionalInt open = OpenConnections.count(port);
-            if (open.isPresent()) {
-                return open.getAsInt();
-            }
-        }
-        return requestsInFlight.get();
+    /** Where {@code active_connections} reads the open connections; until set, requests in flight. */
+    public void openConnections(IntSupplier source) {
+        openConnections = source;
     }
 
     /** Adds models whose memory is reported, by name; read at every scrape, so models loaded later appear then. */

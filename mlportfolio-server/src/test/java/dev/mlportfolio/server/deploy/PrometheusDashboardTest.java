@@ -66,7 +66,6 @@ class PrometheusDashboardTest {
                 "MLFLOW_REGISTERED_MODEL_NAME", "prometheus-test-model");
         app = Application.create(settings);
         server = WebServer.builder().update(app::configure).build().start();
-        app.metrics().listeningOn(server.port());
         base = "http://127.0.0.1:" + server.port();
 
         // The shipped file, pointed at this server instead of the compose service, scraping every second.
