@@ -70,13 +70,41 @@ class MiniLmEmbedderTest {
 
     @Test
     void moreTextsThanOneBatchAreEachEmbeddedAsAlone() {
-        // 70 texts make three batches of up to 32 windows, run in parallel.
+        // 70 texts make three batches of up to 32 windows, run one after the other.
         List<String> texts = java.util.stream.IntStream.range(0, 70)
                 .mapToObj(i -> "text number " + i + " about " + "topic ".repeat(i % 7)).toList();
         List<float[]> batched = embedder.embedAll(texts);
         assertEquals(texts.size(), batched.size());
         for (int i = 0; i < texts.size(); i++) {
             assertArrayEquals(embedder.embed(texts.get(i)), batched.get(i), 1e-4f, texts.get(i));
+        }
+    }
+
+    @Test
+    void questionsAskedTogetherGetTheVectorsTheyGetAlone() throws Exception {
+        // Eight threads asking at once: their questions share runs, padded to the longest of each.
+        List<String> questions = List.of("What is your name?", "Which deep learning framework do you use?",
+                "Do you speak Swedish?", "How much did active learning reduce annotation cost at Bluefjord Analytics?",
+                "Kubernetes?", "What was your master thesis about?", "Where do you currently work?", "AP on COCO");
+        List<float[]> alone = questions.stream().map(embedder::embed).toList();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(questions.size());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(questions.size())) {
+            List<java.util.concurrent.Future<List<float[]>>> asked = new java.util.ArrayList<>();
+            for (String question : questions) {
+                asked.add(pool.submit(() -> {
+                    start.await();
+                    List<float[]> vectors = new java.util.ArrayList<>();
+                    for (int round = 0; round < 20; round++) {
+                        vectors.add(embedder.embed(question));
+                    }
+                    return vectors;
+                }));
+            }
+            for (int q = 0; q < questions.size(); q++) {
+                for (float[] vector : asked.get(q).get()) {
+                    assertArrayEquals(alone.get(q), vector, 1e-5f, questions.get(q));
+                }
+            }
         }
     }
 

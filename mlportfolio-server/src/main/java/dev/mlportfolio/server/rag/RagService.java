@@ -200,7 +200,8 @@ public final class RagService {
         total.incrementAndGet();
         Answer answer;
         try {
-            answer = compute.call(() -> qa.answer(query.query(), query.options(), onToken));
+            answer = generates(qa, query) ? compute.call(() -> qa.answer(query.query(), query.options(), onToken))
+                    : qa.answer(query.query(), query.options(), onToken);
         } catch (InterruptedException e) {
             runs.failed(context, qa, query, e, startedAt);
             throw new IllegalStateException("interrupted while answering", e);
@@ -237,6 +238,17 @@ public final class RagService {
                         "answer", round(answer.timings().answerMs())),
                 answer.promptTokens(), answer.outputTokens(), answer.generation().map(GenerationInfo::of).orElse(null));
         return new QueryResponse(true, answer.text(), null, seconds, query.query(), answer.found(), answer.sources(), metadata);
+    }
+
+    /**
+     * Whether answering runs the language model: then on the compute pool, since generation is
+     * seconds of CPU that would hold a virtual thread's carrier. An extractive answer stays on the
+     * request's thread: its Java work is a millisecond, and its question embedding waits parked
+     * for the embedder's next batch, so questions asked together share one run (MiniLmEmbedder);
+     * on the pool, at most one question per pool thread could wait there.
+     */
+    private static boolean generates(ResumeQa qa, RagQuery query) {
+        return qa.generatorName().isPresent() && query.answerMode() != AnswerMode.EXTRACTIVE;
     }
 
     private double rate() {
