@@ -1,7 +1,15 @@
 # Shared by the scripts: finds a JDK 21+ and sets JAVA_HOME, MAVEN_OPTS and JVM_FLAGS.
 # Source it; it exits with a clear message when there is no usable JDK or Maven.
 
+# The JDK's major version: from its release file (every JDK 9+ has one; reading it costs nothing,
+# while asking each candidate JDK took 80 ms apiece of every scripts/run.sh start), else from java.
 java_major() {
+    local version
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -1)
+    if [ -n "$version" ]; then
+        echo "$version"
+        return
+    fi
     "$1/bin/java" -XshowSettings:properties -version 2>&1 \
         | awk -F'= ' '/java.specification.version/ {print $2; exit}' \
         | cut -d. -f1
