@@ -67,13 +67,8 @@ start_peer() {
 
 # Resident memory of a process and its descendants, MiB, without the shells around them.
 rss_mib() {
-    local pids=("$1") i=0 total=0 pid
-    while [ $i -lt ${#pids[@]} ]; do
-        # shellcheck disable=SC2207
-        pids+=($(pgrep -P "${pids[$i]}" || true))
-        i=$((i + 1))
-    done
-    for pid in "${pids[@]}"; do
+    local total=0 pid
+    for pid in "$1" $(descendants "$1"); do
         [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = bash ] && continue
         total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
     done
@@ -92,23 +87,20 @@ wait_ok() {  # URL: waits for a 200, up to 120 s, polling every 10 ms
 results="$work/results.tsv"
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$results"; }   # SIDE ROW VALUE
 
-# wrk at CLIENTS connections for DURATION s after a 3 s warm-up; records p50/p99 (ms) or req/s.
+# wrk_report at CLIENTS connections (DURATION s after a warm-up); records p50/p99 (ms) or req/s.
 load() {  # SIDE ROW-PREFIX CLIENTS URL [SCRIPT]
-    local side=$1 row=$2 clients=$3 url=$4 script=${5:-} threads out
-    threads=$(( clients < 2 ? 1 : 2 ))
-    local args=(-t"$threads" -c"$clients" --timeout 30s)
-    [ -n "$script" ] && args+=(-s "$script")
-    wrk "${args[@]}" -d3s "$url" >/dev/null
-    out=$(wrk "${args[@]}" -d"${DURATION}s" --latency "$url")
-    if echo "$out" | grep -q 'Non-2xx'; then
-        echo "$side $row: non-2xx answers: $(echo "$out" | grep 'Non-2xx')" >&2
+    local side=$1 row=$2 clients=$3 out rps p50 p99
+    out=$(wrk_report "$side $row" "$clients" "$4" "${5:-}")
+    if [[ "$out" == *Non-2xx* ]]; then
+        echo "$out" >&2
         exit 1
     fi
+    read -r rps p50 p99 <<< "$(echo "$out" | sed -E 's/^[^:]*: ([0-9.]+) req\/s, p50 ([^,]+), p99 ([^ ]+).*/\1 \2 \3/')"
     if [ "$clients" = 1 ]; then
-        record "$side" "$row p50 (ms), 1 client" "$(echo "$out" | awk '$1 == "50%" {print $2}')"
-        record "$side" "$row p99 (ms), 1 client" "$(echo "$out" | awk '$1 == "99%" {print $2}')"
+        record "$side" "$row p50 (ms), 1 client" "$p50"
+        record "$side" "$row p99 (ms), 1 client" "$p99"
     else
-        record "$side" "$row req/s, $clients clients" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+        record "$side" "$row req/s, $clients clients" "$rps"
     fi
 }
 

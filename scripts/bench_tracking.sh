@@ -44,14 +44,6 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"query": "Which programming languages does she know?"}'
 LUA
 export BENCH_IMAGE="$work/photo.jpg"
-descendants() {
-    local child
-    for child in $(pgrep -P "$1"); do
-        echo "$child"
-        descendants "$child"
-    done
-}
-
 for mode in off unreachable on on-niced; do
     echo
     echo "== tracking $mode, 1 client, ${DURATION}s per run"

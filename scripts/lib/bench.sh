@@ -82,3 +82,13 @@ request = function()
 end
 LUA
 }
+
+# The pids of a process's children, their children and so on, one per line.
+#   descendants PID
+descendants() {
+    local child
+    for child in $(pgrep -P "$1"); do
+        echo "$child"
+        descendants "$child"
+    done
+}

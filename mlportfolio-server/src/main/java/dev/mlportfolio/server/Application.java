@@ -53,8 +53,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -89,14 +88,14 @@ public final class Application implements AutoCloseable {
         // The detector loads while the meters are made (about 200 ms each of a start, one after the
         // other before). RAG starts loading on its own thread after the detector, so that the two
         // models' memory is measured apart and the server's readiness never waits for an index build.
-        FutureTask<LoadedDetector> detectorLoad = new FutureTask<>(() -> LoadedDetector.load(settings));
-        if (builder.detector == null) {
-            Thread.ofVirtual().name("detector-loader").start(detectorLoad);
-        }
+        CompletableFuture<LoadedDetector> detectorLoad = builder.detector != null
+                ? CompletableFuture.completedFuture(builder.detector)
+                : CompletableFuture.supplyAsync(() -> LoadedDetector.load(settings),
+                        work -> Thread.ofVirtual().name("detector-loader").start(work));
         this.metrics = new ServerMetrics();
         this.errors = SentryReporter.create(settings.sentryDsn(), settings.environment());
         this.compute = new ComputeExecutor(settings.computeThreads());
-        this.detector = builder.detector != null ? builder.detector : loaded(detectorLoad);
+        this.detector = detectorLoad.join();   // a model that does not load is a LoadedDetector with its failure
         this.rag = builder.rag != null ? builder.rag : LoadedRag.load(settings);
         detector.failure().ifPresent(e -> errors.report(e, ErrorTags.model(detector.name())));
         rag.whenFailed((part, e) -> errors.report(e, ErrorTags.model(part)));
@@ -116,24 +115,6 @@ public final class Application implements AutoCloseable {
         TaskMeters.gauges(metrics, tasks);
         this.headerTimeout = new HeaderTimeout(settings.connections().headerTimeout(), metrics.registry());
         this.access = new AccessControl(settings.access(), rateLimiter(settings.access(), taskConfig), metrics.registry());
-    }
-
-    /** The detector once loaded; what loading threw is thrown here, on the starting thread. */
-    private static LoadedDetector loaded(FutureTask<LoadedDetector> load) {
-        try {
-            return load.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the detector loaded", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** In memory, or shared through Redis when {@code REDIS_URL} is set. */

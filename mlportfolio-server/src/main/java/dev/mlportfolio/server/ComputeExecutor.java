@@ -12,7 +12,9 @@ import java.util.concurrent.Future;
  * calls (ONNX Runtime, OpenCV, Jlama) pin their carrier for as long as they run, so on a small
  * machine a few inferences left no carrier for anything else and health probes and short
  * requests waited seconds. Handing the work to this pool parks the virtual thread instead, and
- * the pool's queue serves the work first come, first served.
+ * the pool's queue serves the work first come, first served. (An extractive RAG answer is the
+ * exception: its embedding runs one at a time for the whole server, so it holds at most one
+ * carrier, and questions waiting for it park; see RagService.)
  */
 public final class ComputeExecutor implements AutoCloseable {
     private final ExecutorService pool;

@@ -101,10 +101,13 @@ public final class BatchingRunner<I, O> {
         }
     }
 
-    /** Completed under the lock's happens-before: the leader writes, then takes the lock to signal. */
+    /**
+     * Written by the leader outside the lock and read by its caller under it: the leader takes the
+     * lock to signal after writing, which orders the writes before the reads.
+     */
     private static final class Request<I, O> {
         final I input;
-        volatile boolean done;
+        boolean done;
         private O output;
         private Throwable error;
 

@@ -103,7 +103,7 @@ public final class ResumeQa implements AutoCloseable {
         long searched = System.nanoTime();
         ExtractiveAnswerer.Extract extract = extractive.answer(retrieved);
 
-        if (generator.isPresent() && options.answerMode() != AnswerMode.EXTRACTIVE && extract.found()) {
+        if (asksTheModel(options) && extract.found()) {
             List<RetrievedChunk> context = retrieved.stream()
                     .filter(r -> r.relevance() >= ExtractiveAnswerer.MIN_RELEVANCE / 2)
                     .toList();
@@ -169,6 +169,14 @@ public final class ResumeQa implements AutoCloseable {
 
     public double indexBuildMillis() {
         return index.buildMillis();
+    }
+
+    /**
+     * Whether an answer with these options asks the language model (unless nothing relevant is
+     * found): there is a generator and the answer mode is not extractive.
+     */
+    public boolean asksTheModel(Options options) {
+        return generator.isPresent() && options.answerMode() != AnswerMode.EXTRACTIVE;
     }
 
     public Optional<String> generatorName() {

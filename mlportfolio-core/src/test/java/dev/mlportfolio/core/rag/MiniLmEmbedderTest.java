@@ -70,7 +70,7 @@ class MiniLmEmbedderTest {
 
     @Test
     void moreTextsThanOneBatchAreEachEmbeddedAsAlone() {
-        // 70 texts make three batches of up to 32 windows, run one after the other.
+        // 70 texts make nine runs of up to 8 windows, one after the other.
         List<String> texts = java.util.stream.IntStream.range(0, 70)
                 .mapToObj(i -> "text number " + i + " about " + "topic ".repeat(i % 7)).toList();
         List<float[]> batched = embedder.embedAll(texts);

@@ -200,7 +200,12 @@ public final class RagService {
         total.incrementAndGet();
         Answer answer;
         try {
-            answer = generates(qa, query) ? compute.call(() -> qa.answer(query.query(), query.options(), onToken))
+            // Generation is seconds of CPU that would hold a virtual thread's carrier: it runs on the
+            // compute pool. An extractive answer stays on the request's thread: its Java work is a
+            // millisecond, and its question embedding waits parked for the embedder's next batch, so
+            // questions asked together share one run (MiniLmEmbedder); on the pool, at most one
+            // question per pool thread could wait there.
+            answer = qa.asksTheModel(query.options()) ? compute.call(() -> qa.answer(query.query(), query.options(), onToken))
                     : qa.answer(query.query(), query.options(), onToken);
         } catch (InterruptedException e) {
             runs.failed(context, qa, query, e, startedAt);
@@ -217,9 +222,8 @@ public final class RagService {
                     "every language-model slot is busy (RAG_MAX_GENERATIONS); retry shortly", Map.of("Retry-After", "5"));
         } catch (Exception e) {
             runs.failed(context, qa, query, e, startedAt);
-            metrics.ragQuery("error", qa.generatorName().isPresent() && query.answerMode() != AnswerMode.EXTRACTIVE
-                    ? Answer.GENERATIVE
-                    : Answer.EXTRACTIVE, (System.nanoTime() - start) / 1e9);
+            metrics.ragQuery("error", qa.asksTheModel(query.options()) ? Answer.GENERATIVE : Answer.EXTRACTIVE,
+                    (System.nanoTime() - start) / 1e9);
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
         successful.incrementAndGet();
@@ -238,17 +242,6 @@ public final class RagService {
                         "answer", round(answer.timings().answerMs())),
                 answer.promptTokens(), answer.outputTokens(), answer.generation().map(GenerationInfo::of).orElse(null));
         return new QueryResponse(true, answer.text(), null, seconds, query.query(), answer.found(), answer.sources(), metadata);
-    }
-
-    /**
-     * Whether answering runs the language model: then on the compute pool, since generation is
-     * seconds of CPU that would hold a virtual thread's carrier. An extractive answer stays on the
-     * request's thread: its Java work is a millisecond, and its question embedding waits parked
-     * for the embedder's next batch, so questions asked together share one run (MiniLmEmbedder);
-     * on the pool, at most one question per pool thread could wait there.
-     */
-    private static boolean generates(ResumeQa qa, RagQuery query) {
-        return qa.generatorName().isPresent() && query.answerMode() != AnswerMode.EXTRACTIVE;
     }
 
     private double rate() {

