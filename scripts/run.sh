@@ -37,10 +37,11 @@ fi
 # Java runs as a child so the MLflow server can be stopped after it; signals are passed on so the
 # server still drains and flushes its tracking queue.
 # Memory, sized to what the models need (docs/benchmarks.md, issue 14): the serial collector and a
-# heap that starts at 16 MiB and grows on demand (G1 committed 150 MiB more after a RAG load, for a
-# live heap of about 20 MiB), and two malloc arenas for the native libraries' threads instead of
-# eight per core (35 MiB less resident). JAVA_MEMORY_OPTS replaces the JVM part (e.g. with
-# "-XX:+UseG1GC -Xmx4g"); JAVA_OPTS comes last and wins for anything else.
+# heap that starts at 16 MiB and grows on demand (the live heap is a few tens of MiB), and two
+# malloc arenas for the native libraries' threads instead of eight per core: idle RSS 364 MiB
+# before, 266 MiB with these and the embedder's smaller batches (scripts/bench_peer.sh).
+# JAVA_MEMORY_OPTS replaces the JVM part (e.g. with "-XX:+UseG1GC -Xmx4g"); JAVA_OPTS comes last
+# and wins for anything else.
 JAVA_MEMORY_OPTS=${JAVA_MEMORY_OPTS--XX:+UseSerialGC -Xms16m}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 aot_begin "$jar"

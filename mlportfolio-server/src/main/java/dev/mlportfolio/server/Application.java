@@ -85,8 +85,8 @@ public final class Application implements AutoCloseable {
     private Application(Builder builder) {
         this.settings = builder.settings;
         this.clock = builder.clock;
-        // The detector loads while the meters are made (about 200 ms each of a start, one after the
-        // other before). RAG starts loading on its own thread after the detector, so that the two
+        // The detector loads while the meters are made (about 200 ms each in a start-up profile, one
+        // after the other before). RAG starts loading on its own thread after the detector, so that the two
         // models' memory is measured apart and the server's readiness never waits for an index build.
         CompletableFuture<LoadedDetector> detectorLoad = builder.detector != null
                 ? CompletableFuture.completedFuture(builder.detector)

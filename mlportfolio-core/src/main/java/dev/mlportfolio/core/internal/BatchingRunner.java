@@ -15,8 +15,9 @@ import java.util.function.Function;
  * during the previous one, oldest first, at most {@code maxBatch}.
  *
  * <p>Why: a small model run on a few short inputs is dominated by per-run costs and by matrix
- * products too thin to use every core; one run over eight questions on two threads cost 1.9 ms
- * per question, eight single-threaded runs side by side 2.6 ms (docs/benchmarks.md). Not part of
+ * products too thin to use every core; one run over eight MiniLM questions on two threads cost
+ * 2.0-2.2 ms per question, single-threaded runs two side by side 2.7-3.5 ms
+ * (scripts/bench_embedder.sh, docs/benchmarks.md). Not part of
  * the library's API.
  *
  * @param <I> one request's input

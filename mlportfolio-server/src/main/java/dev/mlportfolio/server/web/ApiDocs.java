@@ -36,7 +36,7 @@ public final class ApiDocs {
 
     /**
      * Reads the document and starts turning it into JSON on a thread of its own: loading the YAML
-     * parser and converting took about 280 ms, which the server's start no longer waits for (a
+     * parser and converting took about 280 ms in a start-up profile, which the server's start no longer waits for (a
      * request for the JSON in that time waits for it instead).
      */
     public ApiDocs() {

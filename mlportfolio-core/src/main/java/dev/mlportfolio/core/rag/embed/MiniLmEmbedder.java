@@ -33,11 +33,12 @@ import java.util.stream.IntStream;
  *
  * <p>One run at a time, on every core ({@code threads} of ONNX Runtime's own), and questions that
  * arrive while a run is going are embedded together in the next run ({@link BatchingRunner}): a
- * lone question gets both cores (3.3 ms instead of 4.5 ms single-threaded here), and under load a
- * run over several questions costs less per question than single-threaded runs side by side (1.9
- * against 2.6 ms at eight). Questions in one batch are padded to the longest; the attention mask
- * keeps padding out of every vector. Index builds run their batches of similar lengths one after
- * the other on the same threads.
+ * lone question gets both cores, and under load a run over several questions costs less per
+ * question than single-threaded runs side by side (scripts/bench_embedder.sh: one question p50
+ * 2.5-3.3 ms against 4.1-7.0 ms single-threaded, ONNX Runtime in Python 2.9 ms; eight at once
+ * 2.0-2.2 against 2.7-3.5 ms per question). Questions in one batch are padded to the longest;
+ * the attention mask keeps padding out of every vector. Index builds run their batches of
+ * similar lengths one after the other on the same threads.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
     public static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
@@ -46,8 +47,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
     private static final int MAX_WORD_PIECES = 510;
     /**
      * Windows per run of an index build. ONNX Runtime keeps the memory of its largest run for the
-     * session's life: 32 windows of 96 word pieces left 87 MiB more resident, 8 left 12 MiB, at
-     * about the same cost per window (windows are sorted by length, so little is padding).
+     * session's life: runs of 32 windows of 96 word pieces left 80-87 MiB more resident, runs of 8
+     * 18-20 MiB (scripts/bench_embedder.sh). Windows are sorted by length, so little is padding;
+     * the sample resume's index built as fast as before, 11,000 chunks 6% slower (bench_rag.sh).
      */
     private static final int BATCH = 8;
     /** The most questions one run embeds together; more wait for the next run. */
@@ -92,8 +94,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
             URL model = resource(MODEL_RESOURCE);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             // Runs go one at a time, so the run's worker threads may spin between the model's
-            // parallel steps instead of being woken through the kernel for each: a lone question
-            // took 3.1 ms instead of 4.5 ms here. They spin only while a run is going (and briefly after).
+            // parallel steps instead of being woken through the kernel for each: a lone question took
+            // 2.5-3.3 ms instead of 4.3-5.4 ms with spinning off (scripts/bench_embedder.sh). They
+            // spin only while a run is going (and briefly after).
             options.addConfigEntry("session.intra_op.allow_spinning", "1");
             options.setIntraOpNumThreads(Math.max(1, threads));
             options.setInterOpNumThreads(1);
