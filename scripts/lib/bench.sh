@@ -11,15 +11,23 @@ ensure_wrk() {
     fi
 }
 
-# Runs wrk for a warm-up of 5 s and then for DURATION seconds, and prints one line:
+# Runs wrk for a warm-up of 5 s, lets the requests it dropped finish, then runs it for DURATION
+# seconds, and prints one line:
 # "<label>: <requests/s> req/s, p50 <t>, p99 <t>" plus any error counts.
 #   wrk_report LABEL CLIENTS URL [LUA_SCRIPT]
 wrk_report() {
-    local label=$1 clients=$2 url=$3 script=${4:-} threads result
+    local label=$1 clients=$2 url=$3 script=${4:-} threads warm pause result
     threads=$(( clients < 2 ? 1 : 2 ))
     local args=(-t"$threads" -c"$clients" --timeout 60s)
     [ -n "$script" ] && args+=(-s "$script")
-    wrk "${args[@]}" -d5s "$url" >/dev/null
+    warm=$(wrk "${args[@]}" -d5s --latency "$url")
+    # wrk drops the requests in flight when its time is up, and the server still answers them: let
+    # those finish before measuring (each took at most about the warm-up's p99; at most 10 s), or
+    # a slow endpoint at many clients spends the first seconds of the run on abandoned work.
+    pause=$(echo "$warm" | awk '$1 == "99%" {v = $2
+        s = (v ~ /us$/) ? v / 1e6 : ((v ~ /ms$/) ? v / 1000 : ((v ~ /m$/) ? v * 60 : v + 0))
+        printf "%.3f", (s > 10 ? 10 : s)}')
+    sleep "${pause:-0}"
     result=$(wrk "${args[@]}" -d"${DURATION:-20}s" --latency "$url")
     printf '%s: %s req/s, p50 %s, p99 %s %s\n' "$label" \
         "$(echo "$result" | awk '/Requests\/sec/ {print $2}')" \
