@@ -15,13 +15,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * Tasks shared by every replica through Redis: one stream with one consumer group, so each task
@@ -54,6 +59,8 @@ public final class RedisTaskQueue implements TaskQueue {
     }
 
     private static final byte[] RECORD = RedisScripts.bytes("record");
+    /** How long an entry of this replica's own pending list must have waited to count as an orphan. */
+    private static final Duration ORPHAN_MIN_IDLE = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final Clock clock;
@@ -64,6 +71,14 @@ public final class RedisTaskQueue implements TaskQueue {
     private volatile long lastTakeOverScan;
     /** Set after an outage: entries delivered to this replica whose start never reached Redis wait in its own pending list. */
     private volatile boolean checkOwnPending;
+    /**
+     * Entries a worker of this replica was just given and is starting: in the pending list already,
+     * not yet held by the keeper. The orphan scan must not start them a second time (each start
+     * counts an attempt; a scan racing the other workers once spent all of a task's attempts in 14 ms).
+     */
+    private final Set<StreamEntryID> starting = ConcurrentHashMap.newKeySet();
+    /** One orphan scan and its start at a time, so two workers never start the same orphan. */
+    private final ReentrantLock orphanScan = new ReentrantLock();
     /** The last counts read, for gauges and health while Redis cannot be reached. */
     private volatile int queuedCount;
     private volatile int runningCount;
@@ -116,12 +131,15 @@ public final class RedisTaskQueue implements TaskQueue {
         try {
             Optional<StreamEntry> entry = takeOverAbandoned();
             if (entry.isEmpty() && checkOwnPending) {
-                entry = ownOrphan();
+                Optional<Claim> orphan = startOwnOrphan();
+                if (orphan.isPresent()) {
+                    return connection.succeeded(orphan);
+                }
             }
             if (entry.isEmpty()) {
                 entry = readNew(wait);
             }
-            return connection.succeeded(entry.isEmpty() ? Optional.empty() : start(entry.get()));
+            return connection.succeeded(entry.isEmpty() ? Optional.empty() : startGiven(entry.get()));
         } catch (JedisDataException e) {
             if (RedisConnection.lostGroup(e)) {
                 ensureGroupQuietly(); // Redis lost its data (restarted without persistence); start a new group
@@ -225,6 +243,7 @@ public final class RedisTaskQueue implements TaskQueue {
                     settings.consumer(), settings.visibilityTimeout().toMillis(), cursor,
                     XAutoClaimParams.xAutoClaimParams().count(1));
             if (!found.getValue().isEmpty()) {
+                starting.add(found.getValue().get(0).getID());
                 return Optional.of(found.getValue().get(0)); // more may wait: scan again on the next claim
             }
             cursor = found.getKey();
@@ -236,24 +255,53 @@ public final class RedisTaskQueue implements TaskQueue {
         return Optional.empty();
     }
 
+    /** Starts an entry this worker was given by a read or a take-over (marked as starting since it arrived). */
+    private Optional<Claim> startGiven(StreamEntry entry) {
+        try {
+            return start(entry);
+        } finally {
+            starting.remove(entry.getID());
+        }
+    }
+
     /**
-     * An entry in this replica's own pending list that none of its workers holds: delivered just as
-     * Redis went away, so its start never happened. Without this it would wait for the visibility
-     * timeout like a dead replica's.
+     * Starts an entry in this replica's own pending list that none of its workers holds or is
+     * starting: delivered just as Redis went away, so its start never happened. Without this it
+     * would wait for the visibility timeout like a dead replica's. Only entries idle for a while
+     * count: one delivered a moment ago may still be on its way to the worker it was given to.
      */
-    private Optional<StreamEntry> ownOrphan() {
-        List<Map.Entry<String, List<StreamEntry>>> read = redis.xreadGroup(RedisKeys.GROUP, settings.consumer(),
-                XReadGroupParams.xReadGroupParams().count(100), Map.of(keys.streamName(), new StreamEntryID(0, 0)));
-        if (read != null && !read.isEmpty()) {
-            for (StreamEntry entry : read.get(0).getValue()) {
+    private Optional<Claim> startOwnOrphan() {
+        orphanScan.lock();
+        try {
+            long minIdle = Math.min(ORPHAN_MIN_IDLE.toMillis(), settings.visibilityTimeout().toMillis() / 4);
+            boolean youngOnes = false;
+            List<StreamPendingEntry> pending = redis.xpending(keys.streamName(), RedisKeys.GROUP,
+                    XPendingParams.xPendingParams().start(StreamEntryID.MINIMUM_ID).end(StreamEntryID.MAXIMUM_ID)
+                            .count(100).consumer(settings.consumer()));
+            for (StreamPendingEntry candidate : pending) {
+                if (starting.contains(candidate.getID())) {
+                    continue;
+                }
+                List<StreamEntry> found = redis.xrange(keys.streamName(), candidate.getID(), candidate.getID());
+                StreamEntry entry = found.isEmpty() ? new StreamEntry(candidate.getID(), null) : found.get(0);
                 String taskId = entry.getFields() == null ? null : entry.getFields().get("task");
-                if (taskId == null || !keeper.holds(taskId)) {
-                    return Optional.of(entry);
+                if (taskId != null && keeper.holds(taskId)) {
+                    continue;
+                }
+                if (candidate.getIdleTime() < minIdle) {
+                    youngOnes = true;
+                    continue;
+                }
+                Optional<Claim> claim = start(entry);
+                if (claim.isPresent()) {
+                    return claim;
                 }
             }
+            checkOwnPending = youngOnes;
+            return Optional.empty();
+        } finally {
+            orphanScan.unlock();
         }
-        checkOwnPending = false;
-        return Optional.empty();
     }
 
     private Optional<StreamEntry> readNew(Duration wait) {
@@ -263,6 +311,7 @@ public final class RedisTaskQueue implements TaskQueue {
         if (read == null || read.isEmpty() || read.get(0).getValue().isEmpty()) {
             return Optional.empty();
         }
+        starting.add(read.get(0).getValue().get(0).getID());
         return Optional.of(read.get(0).getValue().get(0));
     }
 

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /**
  * The contract on the Redis queue against a real redis-server, plus what only a shared queue does:
@@ -186,6 +188,64 @@ class RedisTaskManagerTest extends TaskManagerContract {
                 Duration.ofHours(1)));
         assertEquals("second try", taker.get(record.taskId()).orElseThrow().result().asText());
         assertEquals(0, taker.running());
+    }
+
+    /**
+     * After an outage every worker of a replica looks for entries delivered to it whose start never
+     * reached Redis. Many workers looking at once must start such an orphan once: each start counts
+     * an attempt, and ReplicasIT once saw one replica's workers spend all of a task's attempts on
+     * one orphan within 14 ms ("started 4 times"), failing a task nothing had ever run.
+     */
+    @Test
+    void workersLookingForOrphansAfterAnOutageStartEachOnce() throws Exception {
+        RedisTaskQueue front = queue(prefix, "front", Clock.systemUTC());
+        rawQueues.add(front);
+        RedisTaskQueue replica = queue(prefix, "replica-with-orphans", Clock.systemUTC());
+        rawQueues.add(replica);
+        TaskRecord record = TaskRecord.queued(java.util.UUID.randomUUID().toString(), "t", "r", Clock.systemUTC().instant());
+        assertTrue(front.offer(record, payloadFor(registerWork(() -> TextNode.valueOf("x"))), 10));
+        // Delivered to the replica's consumer, as a read whose answer was lost when Redis went away.
+        // (A client of its own: the shared one's pooled connection would not survive the stop.)
+        try (RedisClient lost = RedisClient.create(redis.uri())) {
+            lost.xreadGroup(RedisKeys.GROUP, "replica-with-orphans", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of(new RedisKeys(prefix).streamName(), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        }
+        redis.stop();
+        try {
+            assertThrows(TaskQueueUnavailableException.class, () -> replica.claim(Duration.ofMillis(100)));
+        } finally {
+            redis.restart();
+            inspect.close(); // its pooled connections died with the stop
+            inspect = RedisClient.create(redis.uri());
+        }
+        int workers = 8;
+        List<TaskQueue.Claim> claims = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (System.nanoTime() < deadline) {
+                        try {
+                            replica.claim(Duration.ofMillis(50)).ifPresent(claims::add);
+                        } catch (TaskQueueUnavailableException e) {
+                            Thread.sleep(50); // the pool's first calls after the restart
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(1, claims.size(), "the orphan is started by one worker: " + claims);
+        assertEquals(1, claims.get(0).attempt(), "and its first start is attempt 1");
+        assertEquals(record.taskId(), claims.get(0).record().taskId());
     }
 
     @Test
