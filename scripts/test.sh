@@ -54,10 +54,14 @@ export MLPORTFOLIO_REQUIRE_PILLOW=1
 scripts/fetch_llm.sh
 export MLPORTFOLIO_REQUIRE_LLM=1
 
-mvn -B -ntp verify "$@"
+# install, not just verify: the consumer check below builds projects that see only the installed
+# artifacts, as a library user does.
+mvn -B -ntp install "$@"
 
-# The README's marked commands, as written, against the jars just built (scripts/check_readme.sh);
+# The README's marked commands, as written, against the jars just built (scripts/check_readme.sh),
+# and its library snippets as fresh Maven projects per capability (scripts/check_consumers.sh);
 # skipped when Maven was asked for part of the build only.
 if [ $# -eq 0 ]; then
     scripts/check_readme.sh
+    scripts/check_consumers.sh
 fi

@@ -198,7 +198,7 @@ public final class ResumeQa implements AutoCloseable {
 
     public static final class Builder {
         private final List<SourceDocument> documents = new ArrayList<>();
-        private Path workingDir = Path.of("work", "rag");
+        private Path workingDir;
         private TextEmbedder embedder;
         private AnswerGenerator generator;
 
@@ -210,7 +210,11 @@ public final class ResumeQa implements AutoCloseable {
             return this;
         }
 
-        /** Where the index lives; the index itself goes in its {@code index} subfolder. */
+        /**
+         * Where the index is written and kept (in its {@code index} subfolder); required, so that a
+         * library never writes into the working directory unasked. An index that is kept is
+         * reopened in milliseconds when the documents and the embedder are the same.
+         */
         public Builder workingDir(Path value) {
             this.workingDir = value;
             return this;
@@ -231,6 +235,9 @@ public final class ResumeQa implements AutoCloseable {
         public ResumeQa build() {
             if (documents.isEmpty()) {
                 throw new IllegalStateException("no documents to answer from");
+            }
+            if (workingDir == null) {
+                throw new IllegalStateException("no working folder: say where the index is kept with workingDir(...)");
             }
             boolean owns = embedder == null;
             TextEmbedder usedEmbedder = owns ? MiniLmEmbedder.load() : embedder;

@@ -69,6 +69,16 @@ class ResumeQaBuilderTest {
     }
 
     @Test
+    void withoutAWorkingFolderNothingIsBuiltOrWritten(@TempDir Path dir) throws Exception {
+        Path before = Path.of("").toAbsolutePath();
+        boolean hadWork = Files.exists(before.resolve("work"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ResumeQa.builder().documents(List.of(RESUME)).embedder(new LetterEmbedder("l")).build());
+        assertTrue(e.getMessage().contains("workingDir"), e.getMessage());
+        assertEquals(hadWork, Files.exists(before.resolve("work")), "nothing written in the working directory");
+    }
+
+    @Test
     void theGeneratorSeesEveryChunkAndIsClosedWithThePipelineButAGivenEmbedderIsNot(@TempDir Path dir) {
         LetterEmbedder embedder = new LetterEmbedder("letters");
         RecordingGenerator generator = new RecordingGenerator();
