@@ -26,7 +26,8 @@ wrk_report() {
     # a slow endpoint at many clients spends the first seconds of the run on abandoned work.
     pause=$(echo "$warm" | awk '$1 == "99%" {v = $2
         s = (v ~ /us$/) ? v / 1e6 : ((v ~ /ms$/) ? v / 1000 : ((v ~ /m$/) ? v * 60 : v + 0))
-        printf "%.3f", (s > 10 ? 10 : s)}')
+        if (s > 10) s = 10
+        printf "%.3f", s}')
     sleep "${pause:-0}"
     result=$(wrk "${args[@]}" -d"${DURATION:-20}s" --latency "$url")
     printf '%s: %s req/s, p50 %s, p99 %s %s\n' "$label" \
