@@ -10,6 +10,9 @@ public final class Uris {
     /**
      * The URI without the user and password it may carry ({@code https://user:token@mlflow.example.com},
      * {@code redis://app:secret@redis:6379/0}): where, never with what.
+     *
+     * @param uri the URI
+     * @return its text without the user information
      */
     public static String withoutCredentials(URI uri) {
         String user = uri.getRawUserInfo();

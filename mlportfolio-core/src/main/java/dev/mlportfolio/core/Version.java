@@ -12,7 +12,7 @@ public final class Version {
     private Version() {
     }
 
-    /** The project version, for example {@code 0.1.0}. */
+    /** {@return the project version, for example {@code 0.1.0}} */
     public static String current() {
         return VERSION;
     }

@@ -52,7 +52,7 @@ public final class DetectObjects {
             Path picture = Files.write(outputDir.resolve(name + "-overlay.jpg"), overlay);
             Path json = Files.writeString(outputDir.resolve(name + "-detections.json"), toJson(found));
             System.out.printf(Locale.ROOT, "%s: %d instances above %.2f on %s in %.1f ms (inference %.1f ms)%n",
-                    input, found.instances().size(), threshold, found.executionProvider(), found.timings().totalMs(),
+                    input, found.instances().size(), threshold, found.executionProvider().id(), found.timings().totalMs(),
                     found.timings().inferenceMs());
             System.out.println("wrote " + picture + " and " + json);
         } catch (InvalidImageException e) {

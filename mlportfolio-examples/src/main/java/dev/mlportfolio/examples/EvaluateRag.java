@@ -90,7 +90,7 @@ public final class EvaluateRag {
             if (answer.generation().isPresent()) {
                 generated++;
                 grounded += answer.generation().get().grounding().grounded() ? 1 : 0;
-                shown += answer.mode().equals(Answer.GENERATIVE) ? 1 : 0;
+                shown += answer.mode() == AnswerMode.GENERATIVE ? 1 : 0;
             }
             boolean hit = c.answerable() ? containsAll(answer.text(), c.facts()) : !answer.found();
             hits += hit ? 1 : 0;
@@ -105,7 +105,7 @@ public final class EvaluateRag {
                 }
             }
             if (!hit) {
-                misses.add("  miss: " + c.question() + " -> [" + answer.mode() + "] " + answer.text().replace('\n', ' ')
+                misses.add("  miss: " + c.question() + " -> [" + answer.mode().id() + "] " + answer.text().replace('\n', ' ')
                         + answer.generation().filter(g -> g.fallback() != null)
                                 .map(g -> "  (model said: " + g.text().replace('\n', ' ') + ")").orElse(""));
             }

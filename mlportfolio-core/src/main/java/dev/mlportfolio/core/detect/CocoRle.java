@@ -8,19 +8,38 @@ import java.util.List;
  * {@code {"size": [height, width], "counts": "..."}}. Runs go down the columns (Fortran order),
  * alternating zeros and ones, starting with zeros; counts are delta-coded against the count two
  * before and packed five bits per character from '0' (see pycocotools' maskApi.c, rleToString).
+ *
+ * @param height the image's height
+ * @param width  the image's width
+ * @param counts the packed run lengths
  */
 public record CocoRle(int height, int width, String counts) {
 
-    /** The form JSON carries: {@code size} is {@code [height, width]}. */
+    /**
+     * The size as JSON carries it.
+     *
+     * @return {@code [height, width]}
+     */
     public int[] size() {
         return new int[] {height, width};
     }
 
+    /**
+     * Encodes a mask.
+     *
+     * @param mask the mask
+     * @return its encoding
+     */
     public static CocoRle encode(BinaryMask mask) {
         return new CocoRle(mask.imageHeight(), mask.imageWidth(), toCountString(runs(mask)));
     }
 
-    /** Decodes back to a full-image mask. */
+    /**
+     * Decodes back to a full-image mask.
+     *
+     * @return the mask
+     * @throws IllegalArgumentException when the counts do not cover the image exactly
+     */
     public BinaryMask decode() {
         long[] runs = fromCountString(counts);
         byte[] bits = new byte[width * height];

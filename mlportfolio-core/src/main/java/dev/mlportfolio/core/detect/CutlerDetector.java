@@ -44,6 +44,8 @@ public final class CutlerDetector implements AutoCloseable {
     /**
      * Loads the model.
      *
+     * @param options the model file and how to run it
+     * @return the detector, to be closed
      * @throws DetectorException when the file is missing or unusable, or CUDA was required and does not load
      */
     public static CutlerDetector open(DetectorOptions options) {
@@ -51,30 +53,64 @@ public final class CutlerDetector implements AutoCloseable {
                 options.intraOpThreads()));
     }
 
+    /**
+     * The options this detector was opened with.
+     *
+     * @return the options
+     */
     public DetectorOptions options() {
         return options;
     }
 
-    /** Where inference runs: {@code cpu} or {@code cuda}. */
-    public String executionProvider() {
-        return model.provider().id();
+    /**
+     * Where inference runs.
+     *
+     * @return {@code CPU} or {@code CUDA}, never {@code AUTO}
+     */
+    public ExecutionProvider executionProvider() {
+        return model.provider();
     }
 
-    /** The decoder this detector uses, with its pixel limit. */
+    /**
+     * The decoder this detector uses, with its pixel limit.
+     *
+     * @return the decoder
+     */
     public ImageDecoder decoder() {
         return decoder;
     }
 
-    /** Detects with the configured threshold. */
+    /**
+     * Decodes an image and detects with the configured threshold.
+     *
+     * @param encoded a JPEG, PNG, BMP, TIFF or WebP file's bytes
+     * @return the instances above the threshold, in original-image pixels, with stage timings
+     * @throws InvalidImageException when the bytes are not a supported image or declare too many pixels
+     */
     public Detection detect(byte[] encoded) throws InvalidImageException {
         return detect(encoded, options.confidenceThreshold());
     }
 
+    /**
+     * Reads an image file and detects with the configured threshold.
+     *
+     * @param file the image file
+     * @return the instances above the threshold, in original-image pixels, with stage timings
+     * @throws IOException           when the file cannot be read
+     * @throws InvalidImageException when it is not a supported image or declares too many pixels
+     */
     public Detection detect(Path file) throws IOException, InvalidImageException {
         return detect(Files.readAllBytes(file));
     }
 
-    /** Decodes and detects; the image is closed afterwards. */
+    /**
+     * Decodes an image and detects with a threshold of the caller's; the decoded image is closed afterwards.
+     *
+     * @param encoded   a JPEG, PNG, BMP, TIFF or WebP file's bytes
+     * @param threshold instances scoring at or below it are dropped, in [0, 1]
+     * @return the instances above the threshold, in original-image pixels, with stage timings
+     * @throws InvalidImageException when the bytes are not a supported image or declare too many pixels
+     */
     public Detection detect(byte[] encoded, float threshold) throws InvalidImageException {
         long start = System.nanoTime();
         try (DecodedImage image = decoder.decode(encoded)) {
@@ -86,7 +122,13 @@ public final class CutlerDetector implements AutoCloseable {
         }
     }
 
-    /** Detects on an image already decoded; the caller keeps ownership of it (e.g. to draw an overlay). */
+    /**
+     * Detects on an image already decoded; the caller keeps ownership of it (e.g. to draw an overlay).
+     *
+     * @param image     the decoded image
+     * @param threshold instances scoring at or below it are dropped, in [0, 1]
+     * @return the instances above the threshold, with stage timings (decoding counted as 0)
+     */
     public Detection detect(DecodedImage image, float threshold) {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in [0, 1], was " + threshold);

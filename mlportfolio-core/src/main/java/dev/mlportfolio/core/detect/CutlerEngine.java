@@ -9,7 +9,7 @@ interface CutlerEngine extends AutoCloseable {
     /** Runs the model on one preprocessed tensor; safe to call from several threads at once. */
     RawDetections run(ModelInput input);
 
-    /** Where inference runs. */
+    /** {@return where inference runs} */
     ExecutionProvider provider();
 
     @Override

@@ -12,8 +12,22 @@ import java.util.stream.IntStream;
  * ones, and paste each mask into its clipped box.
  */
 public final class CutlerPostprocessor {
+    /** Instances kept per image at most, as detectron2's {@code TEST.DETECTIONS_PER_IMAGE}. */
     public static final int MAX_DETECTIONS = 100;
 
+    /** A postprocessor; it keeps no state. */
+    public CutlerPostprocessor() {
+    }
+
+    /**
+     * The instances above the threshold, in original-image pixels.
+     *
+     * @param raw         the model's outputs
+     * @param imageWidth  the original image's width
+     * @param imageHeight the original image's height
+     * @param threshold   instances scoring at or below it are dropped
+     * @return the instances, highest score first
+     */
     public List<Instance> process(RawDetections raw, int imageWidth, int imageHeight, float threshold) {
         float scaleX = imageWidth / (float) raw.inputWidth();
         float scaleY = imageHeight / (float) raw.inputHeight();

@@ -33,10 +33,27 @@ public final class CutlerPreprocessor {
 
     private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
 
+    /** A preprocessor with an empty buffer pool; thread-safe. */
+    public CutlerPreprocessor() {
+    }
+
+    /**
+     * The model's input for an image, resized by detectron2's rule ({@link ResizePlan#of(int, int)}).
+     *
+     * @param image the decoded image
+     * @return the input, to be closed once the model ran
+     */
     public ModelInput prepare(DecodedImage image) {
         return prepare(image, ResizePlan.of(image.width(), image.height()));
     }
 
+    /**
+     * The model's input for an image resized as planned.
+     *
+     * @param image the decoded image
+     * @param plan  the size to resize to
+     * @return the input, to be closed once the model ran
+     */
     public ModelInput prepare(DecodedImage image, ResizePlan plan) {
         Mat source = image.bgr();
         int w = plan.width();
@@ -69,7 +86,7 @@ public final class CutlerPreprocessor {
     }
 
     // The size check races with other threads and may keep a buffer or two more; that is harmless.
-    /** Buffers waiting to be reused (for tests that check a closed input's buffer comes back). */
+    /** {@return buffers waiting to be reused (for tests that check a closed input's buffer comes back)} */
     int pooled() {
         return pool.size();
     }

@@ -9,10 +9,12 @@ import java.util.List;
  * @param height            original image height after EXIF orientation
  * @param instances         objects above the confidence threshold, highest score first
  * @param threshold         the confidence threshold applied
- * @param executionProvider where inference ran: {@code cpu} or {@code cuda}
+ * @param timings           milliseconds per stage (decode, preprocess, inference, postprocess)
+ * @param executionProvider where inference ran: {@code CPU} or {@code CUDA}, never {@code AUTO}
  */
 public record Detection(int width, int height, List<Instance> instances, float threshold, StageTimings timings,
-                        String executionProvider) {
+                        ExecutionProvider executionProvider) {
+    /** Copies the instance list. */
     public Detection {
         instances = List.copyOf(instances);
     }

@@ -7,10 +7,17 @@ import java.util.Optional;
 public enum ExecutionProvider {
     /** CUDA when its provider loads, otherwise CPU. */
     AUTO,
+    /** ONNX Runtime's CPU provider. */
     CPU,
+    /** The CUDA provider; needs ONNX Runtime's GPU build, CUDA 12 and cuDNN 9. */
     CUDA;
 
-    /** Parses {@code auto}, {@code cpu} or {@code cuda}, ignoring case and surrounding blanks. */
+    /**
+     * Parses {@code auto}, {@code cpu} or {@code cuda}, ignoring case and surrounding blanks.
+     *
+     * @param text the text, may be null
+     * @return the provider, or empty when the text is none of them
+     */
     public static Optional<ExecutionProvider> parse(String text) {
         if (text == null) {
             return Optional.empty();
@@ -23,7 +30,11 @@ public enum ExecutionProvider {
         };
     }
 
-    /** The lower-case name used in configuration and JSON. */
+    /**
+     * The lower-case name used in configuration and JSON.
+     *
+     * @return {@code auto}, {@code cpu} or {@code cuda}
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -11,8 +11,8 @@ package dev.mlportfolio.core.detect;
  * between, and each pixel then blends two values of that row. Indices outside the square point at
  * a zero kept at the end of the row buffer, which leaves the inner loop without branches.
  */
-public final class MaskPaster {
-    public static final float THRESHOLD = 0.5f;
+final class MaskPaster {
+    static final float THRESHOLD = 0.5f;
 
     private MaskPaster() {
     }
@@ -21,7 +21,7 @@ public final class MaskPaster {
      * @param probabilities {@code size * size} values, row-major, starting at {@code offset}
      * @param box           where the square goes, in image pixels
      */
-    public static BinaryMask paste(float[] probabilities, int offset, int size, Box box, int imageWidth, int imageHeight) {
+    static BinaryMask paste(float[] probabilities, int offset, int size, Box box, int imageWidth, int imageHeight) {
         int left = clamp((int) Math.floor(box.x0()) - 1, 0, imageWidth);
         int right = clamp((int) Math.ceil(box.x1()) + 1, 0, imageWidth);
         int top = clamp((int) Math.floor(box.y0()) - 1, 0, imageHeight);

@@ -20,18 +20,22 @@ public final class ModelInput implements AutoCloseable {
         this.release = release;
     }
 
+    /** {@return the tensor's values, plane by plane} */
     public FloatBuffer chw() {
         return chw;
     }
 
+    /** {@return the tensor's height} */
     public int height() {
         return height;
     }
 
+    /** {@return the tensor's width} */
     public int width() {
         return width;
     }
 
+    /** {@return the tensor's shape, {@code [3, height, width]}} */
     public long[] shape() {
         return new long[] {3, height, width};
     }

@@ -71,9 +71,12 @@ public final class OnnxCutlerModel implements CutlerEngine {
     /**
      * Opens a session on the model file with the requested provider.
      *
+     * @param modelPath      the ONNX file
+     * @param requested      the provider asked for; {@code AUTO} falls back to CPU
      * @param intraOpThreads threads per inference, 0 for ONNX Runtime's choice
      * @throws DetectorException when the file is missing or not a usable model, or CUDA was
      *                           required and does not load
+     * @return the model, to be closed
      */
     public static OnnxCutlerModel open(Path modelPath, ExecutionProvider requested, int intraOpThreads) {
         if (!Files.isRegularFile(modelPath)) {
@@ -127,6 +130,7 @@ public final class OnnxCutlerModel implements CutlerEngine {
         return provider;
     }
 
+    /** {@return the graph's input name} */
     public String inputName() {
         return inputName;
     }

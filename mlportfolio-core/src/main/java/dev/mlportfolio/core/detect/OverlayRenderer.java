@@ -30,7 +30,9 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class OverlayRenderer {
     /** Encodings the overlay can be returned in. */
     public enum Format {
+        /** JPEG at quality 90. */
         JPEG(".jpg", "image/jpeg"),
+        /** PNG. */
         PNG(".png", "image/png");
 
         private final String extension;
@@ -41,6 +43,7 @@ public final class OverlayRenderer {
             this.mediaType = mediaType;
         }
 
+        /** {@return the IANA media type} */
         public String mediaType() {
             return mediaType;
         }
@@ -56,6 +59,18 @@ public final class OverlayRenderer {
     /** The class name CutLER's single class carries. */
     public static final String CLASS_NAME = "fg";
 
+    /** A renderer; it keeps no state. */
+    public OverlayRenderer() {
+    }
+
+    /**
+     * Draws the instances over the image and encodes the picture.
+     *
+     * @param image     the image the instances were found in
+     * @param instances what to draw
+     * @param format    the encoding
+     * @return the encoded picture
+     */
     public byte[] render(DecodedImage image, List<Instance> instances, Format format) {
         try (Mat paint = image.bgr().clone(); Mat canvas = new Mat()) {
             // Paint every mask in full colour on a copy, then blend the copy over the picture once:

@@ -15,7 +15,13 @@ public final class DecodedImage implements AutoCloseable {
         this.format = format;
     }
 
-    /** Wraps an 8-bit, 3-channel BGR matrix; the image takes ownership of it. */
+    /**
+     * Wraps an 8-bit, 3-channel BGR matrix; the image takes ownership of it.
+     *
+     * @param bgr the pixels
+     * @return the image, to be closed
+     * @throws IllegalArgumentException when the matrix is empty or not 8-bit, 3-channel
+     */
     public static DecodedImage ofBgr(Mat bgr) {
         if (bgr.empty() || bgr.channels() != 3 || bgr.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
             throw new IllegalArgumentException("expected a non-empty 8-bit, 3-channel BGR matrix");
@@ -23,20 +29,22 @@ public final class DecodedImage implements AutoCloseable {
         return new DecodedImage(bgr, null);
     }
 
+    /** {@return the width in pixels} */
     public int width() {
         return bgr.cols();
     }
 
+    /** {@return the height in pixels} */
     public int height() {
         return bgr.rows();
     }
 
-    /** The format the bytes were in, or null for an image made from pixels. */
+    /** {@return the format the bytes were in, or null for an image made from pixels} */
     public ImageFormat format() {
         return format;
     }
 
-    /** The BGR pixels; owned by this image, valid until {@link #close()}. */
+    /** {@return the BGR pixels; owned by this image, valid until {@link #close()}} */
     public Mat bgr() {
         return bgr;
     }

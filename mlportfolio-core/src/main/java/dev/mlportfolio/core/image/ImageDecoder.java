@@ -26,6 +26,12 @@ public final class ImageDecoder {
 
     private final long maxPixels;
 
+    /**
+     * A decoder with a pixel limit.
+     *
+     * @param maxPixels images declaring more pixels are refused before decoding
+     * @throws IllegalArgumentException when the limit is not positive
+     */
     public ImageDecoder(long maxPixels) {
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive");
@@ -33,6 +39,7 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
     }
 
+    /** {@return the pixel limit} */
     public long maxPixels() {
         return maxPixels;
     }
@@ -41,6 +48,8 @@ public final class ImageDecoder {
      * Checks what the bytes are and how large they would decode, without decoding: cheap enough to
      * run before accepting work that decodes later.
      *
+     * @param bytes the file's bytes
+     * @return the format and stored size
      * @throws InvalidImageException when the bytes are empty, not an image, an unsupported format,
      *                               a broken header, a truncated JPEG, or over the pixel limit
      */
@@ -72,6 +81,8 @@ public final class ImageDecoder {
     /**
      * Decodes the bytes into an upright BGR image.
      *
+     * @param bytes the file's bytes
+     * @return the image, to be closed
      * @throws InvalidImageException as {@link #inspect}, or when the pixel data cannot be decoded
      */
     public DecodedImage decode(byte[] bytes) throws InvalidImageException {

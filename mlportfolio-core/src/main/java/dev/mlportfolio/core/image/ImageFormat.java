@@ -13,13 +13,21 @@ import java.util.Optional;
  * can tell "not an image" apart from "an image we do not take".
  */
 public enum ImageFormat {
+    /** JPEG (JFIF or Exif). */
     JPEG("image/jpeg", true),
+    /** PNG. */
     PNG("image/png", true),
+    /** WebP, lossy or lossless. */
     WEBP("image/webp", true),
+    /** Windows bitmap. */
     BMP("image/bmp", true),
+    /** TIFF, either byte order. */
     TIFF("image/tiff", true),
+    /** GIF: recognised, not decoded. */
     GIF("image/gif", false),
+    /** SVG: recognised, not decoded. */
     SVG("image/svg+xml", false),
+    /** HEIF, HEIC and AVIF: recognised, not decoded. */
     HEIF("image/heif", false);
 
     /** How many leading bytes {@link #detect(byte[])} looks at; more are ignored. */
@@ -37,17 +45,19 @@ public enum ImageFormat {
         this.decodable = decodable;
     }
 
-    /** The IANA media type, for example {@code image/jpeg}. */
+    /** {@return the IANA media type, for example {@code image/jpeg}} */
     public String mediaType() {
         return mediaType;
     }
 
-    /** Whether mlportfolio decodes this format for detection (GIF, SVG and HEIF are recognised but refused). */
+    /**
+     * {@return whether mlportfolio decodes this format for detection (GIF, SVG and HEIF are recognised but refused)}
+     */
     public boolean decodable() {
         return decodable;
     }
 
-    /** The formats mlportfolio decodes, in a stable order. */
+    /** {@return the formats mlportfolio decodes, in a stable order} */
     public static List<ImageFormat> decodableFormats() {
         return Arrays.stream(values()).filter(ImageFormat::decodable).toList();
     }

@@ -9,11 +9,13 @@ import java.util.Optional;
  * what lets a decompression bomb (a few kilobytes declaring 30000x30000 pixels) be refused before
  * any memory is spent on it.
  *
+ * @param format the format the bytes are in
  * @param width  stored width, before any EXIF rotation
  * @param height stored height, before any EXIF rotation
  */
 public record ImageHeader(ImageFormat format, int width, int height) {
 
+    /** {@return the pixel count, width times height} */
     public long pixels() {
         return (long) width * height;
     }
@@ -21,6 +23,8 @@ public record ImageHeader(ImageFormat format, int width, int height) {
     /**
      * Reads the header of a decodable format.
      *
+     * @param format the format, from {@link ImageFormat#detect}
+     * @param bytes  the file's bytes
      * @return the header, or empty when the format is recognised but its dimensions cannot be found
      *         in the bytes (a truncated or malformed header)
      */

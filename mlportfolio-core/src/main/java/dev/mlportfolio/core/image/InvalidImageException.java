@@ -2,6 +2,7 @@ package dev.mlportfolio.core.image;
 
 /** The bytes cannot be used as an image; {@link #reason()} says why, for callers that map it to a status code. */
 public final class InvalidImageException extends Exception {
+    /** Why the bytes were refused. */
     public enum Reason {
         /** Zero bytes. */
         EMPTY,
@@ -15,13 +16,21 @@ public final class InvalidImageException extends Exception {
         CORRUPT
     }
 
+    /** Why the bytes were refused. */
     private final Reason reason;
 
+    /**
+     * A refusal.
+     *
+     * @param reason  why
+     * @param message what to tell the caller
+     */
     public InvalidImageException(Reason reason, String message) {
         super(message, null, false, false);
         this.reason = reason;
     }
 
+    /** {@return why the bytes were refused} */
     public Reason reason() {
         return reason;
     }

@@ -38,7 +38,15 @@ public final class PillowBilinear {
     private PillowBilinear() {
     }
 
-    /** Resizes an 8-bit, 3-channel matrix to {@code width x height} into a new matrix the caller closes. */
+    /**
+     * Resizes an 8-bit, 3-channel matrix into a new matrix the caller closes.
+     *
+     * @param source the image
+     * @param width  the new width, at least 1
+     * @param height the new height, at least 1
+     * @return the resized image
+     * @throws IllegalArgumentException when the matrix is not 8-bit, 3-channel or the size is empty
+     */
     public static Mat resize(Mat source, int width, int height) {
         if (source.channels() != CHANNELS || source.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U) {
             throw new IllegalArgumentException("expected an 8-bit, 3-channel matrix");
@@ -66,6 +74,13 @@ public final class PillowBilinear {
     /**
      * Resizes interleaved 3-channel rows (no padding) of {@code source} into {@code target}.
      * Channel order does not matter: each channel is resampled on its own.
+     *
+     * @param source       {@code sourceWidth * sourceHeight * 3} bytes
+     * @param sourceWidth  the source's width
+     * @param sourceHeight the source's height
+     * @param target       {@code width * height * 3} bytes, written
+     * @param width        the new width
+     * @param height       the new height
      */
     public static void resize(ByteBuffer source, int sourceWidth, int sourceHeight, ByteBuffer target, int width, int height) {
         boolean horizontal = width != sourceWidth;
@@ -242,12 +257,12 @@ public final class PillowBilinear {
             return new Taps(start, count, weights, size);
         }
 
-        /** The first input row or column any output uses. */
+        /** {@return the first input row or column any output uses} */
         int first() {
             return start[0];
         }
 
-        /** One past the last input row or column any output uses. */
+        /** {@return one past the last input row or column any output uses} */
         int last() {
             return start[start.length - 1] + count[count.length - 1];
         }

@@ -76,7 +76,7 @@ public final class BatchingRunner<I, O> {
         }
     }
 
-    /** Requests waiting for a batch (tests). */
+    /** {@return requests waiting for a batch (tests)} */
     int waiting() {
         lock.lock();
         try {

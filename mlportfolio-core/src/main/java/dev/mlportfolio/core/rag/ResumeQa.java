@@ -44,17 +44,27 @@ import java.util.function.Consumer;
  * the documents is similar to gets a plain "not found" and the model is not asked. Thread-safe.
  */
 public final class ResumeQa implements AutoCloseable {
+    /** Chunks retrieved per question unless {@link Options} says otherwise. */
     public static final int DEFAULT_TOP_K = 5;
 
     /**
+     * How one question is answered.
+     *
      * @param topK       chunks retrieved, 1 to 50
      * @param mode       hybrid (default), bm25 or vector
      * @param answerMode with a generator: auto (default; the model's answer when grounded), generative or
      *                   extractive; without one every answer is extractive
      */
     public record Options(int topK, RetrievalMode mode, AnswerMode answerMode) {
+        /** Five chunks, hybrid retrieval, auto answer mode. */
         public static final Options DEFAULT = new Options(DEFAULT_TOP_K, RetrievalMode.HYBRID, AnswerMode.AUTO);
 
+        /**
+         * Checks the options.
+         *
+         * @throws IllegalArgumentException when {@code topK} is outside 1 to 50
+         * @throws NullPointerException     when a mode is null
+         */
         public Options {
             if (topK < 1 || topK > 50) {
                 throw new IllegalArgumentException("topK must be 1 to 50");
@@ -79,21 +89,38 @@ public final class ResumeQa implements AutoCloseable {
         this.generator = generator;
     }
 
+    /**
+     * Starts a pipeline: give it documents and a working folder, optionally an embedder and a generator.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Answers a question with the {@linkplain Options#DEFAULT default options}.
+     *
+     * @param question the question, in the documents' language
+     * @return the answer, its sources and timings; {@link Answer#found()} is false when nothing relevant was found
+     */
     public Answer answer(String question) {
         return answer(question, Options.DEFAULT, null);
     }
 
     /**
-     * @param onToken receives the answer as it is written (token by token when generating, in one
-     *                piece when extractive). In auto mode an answer that fails the grounding check is
-     *                replaced by the extractive one after it streamed: the returned answer is the one to show.
-     *                A consumer that throws stops the generation (the client went away); may be null.
-     *                Earlier text:
-     *                piece when extractive); may be null
+     * Answers a question, optionally streaming the answer as it is written.
+     *
+     * @param question the question, in the documents' language
+     * @param options  how many chunks, which retrieval, which answer mode
+     * @param onToken  receives the answer as it is written (token by token when generating, in one
+     *                 piece when extractive); may be null. In auto mode an answer that fails the
+     *                 grounding check is replaced by the extractive one after it streamed: the returned
+     *                 answer is the one to show. A consumer that throws stops the generation (the
+     *                 client went away).
+     * @return the answer, its sources and timings, and what the model did when it was asked
+     * @throws dev.mlportfolio.core.rag.generate.GeneratorBusyException when every generation slot stays busy
+     *         for the generator's queue wait
      */
     public Answer answer(String question, Options options, Consumer<String> onToken) {
         long start = System.nanoTime();
@@ -121,22 +148,29 @@ public final class ResumeQa implements AutoCloseable {
             Answer.Generation generation = new Answer.Generation(generated.text(), grounding, generated.finishReason(),
                     fallback, generated.reusedPromptTokens(), generated.firstTokenMs());
             if (fallback == null) {
-                return new Answer(generated.text(), true, Answer.GENERATIVE, options.mode(), used,
+                return new Answer(generated.text(), true, AnswerMode.GENERATIVE, options.mode(), used,
                         timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens(),
                         Optional.of(generation));
             }
-            return new Answer(extract.text(), true, Answer.EXTRACTIVE, options.mode(), sources(extract.used()),
+            return new Answer(extract.text(), true, AnswerMode.EXTRACTIVE, options.mode(), sources(extract.used()),
                     timings(start, embedded, searched), generated.promptTokens(), generated.outputTokens(),
                     Optional.of(generation));
         }
         if (onToken != null) {
             onToken.accept(extract.text());
         }
-        return new Answer(extract.text(), extract.found(), Answer.EXTRACTIVE, options.mode(), sources(extract.used()),
+        return new Answer(extract.text(), extract.found(), AnswerMode.EXTRACTIVE, options.mode(), sources(extract.used()),
                 timings(start, embedded, searched), 0, 0, Optional.empty());
     }
 
-    /** The chunks retrieved for a question, without answering it (for evaluation and inspection). */
+    /**
+     * The chunks retrieved for a question, without answering it (for evaluation and inspection).
+     *
+     * @param question the question
+     * @param topK     how many chunks, at most
+     * @param mode     which retrieval
+     * @return the chunks, most relevant first
+     */
     public List<RetrievedChunk> retrieve(String question, int topK, RetrievalMode mode) {
         return retriever.retrieve(question, embedder.embed(question), topK, mode);
     }
@@ -158,15 +192,29 @@ public final class ResumeQa implements AutoCloseable {
         return new AnswerTimings((embedded - start) / 1e6, (searched - embedded) / 1e6, (end - searched) / 1e6, (end - start) / 1e6);
     }
 
+    /**
+     * The indexed chunks, in document order.
+     *
+     * @return every chunk of every document
+     */
     public List<Chunk> chunks() {
         return index.chunks();
     }
 
-    /** Whether building this instance had to (re)build the index. */
+    /**
+     * Whether building this instance had to (re)build the index.
+     *
+     * @return false when the index in the working folder matched the documents and the embedder
+     */
     public boolean indexRebuilt() {
         return index.rebuilt();
     }
 
+    /**
+     * How long opening or building the index took.
+     *
+     * @return milliseconds
+     */
     public double indexBuildMillis() {
         return index.buildMillis();
     }
@@ -174,19 +222,33 @@ public final class ResumeQa implements AutoCloseable {
     /**
      * Whether an answer with these options asks the language model (unless nothing relevant is
      * found): there is a generator and the answer mode is not extractive.
+     *
+     * @param options the options an answer would use
+     * @return true when the model would be asked
      */
     public boolean asksTheModel(Options options) {
         return generator.isPresent() && options.answerMode() != AnswerMode.EXTRACTIVE;
     }
 
+    /**
+     * The generator's name (its model folder), when there is one.
+     *
+     * @return the name, or empty for extractive answers only
+     */
     public Optional<String> generatorName() {
         return generator.map(AnswerGenerator::name);
     }
 
+    /**
+     * The embedder's name, as recorded in the index.
+     *
+     * @return for example {@code all-MiniLM-L6-v2}
+     */
     public String embedderName() {
         return embedder.id();
     }
 
+    /** Closes the index, the generator and the embedder this instance loaded (not one it was given). */
     @Override
     public void close() {
         index.close();
@@ -196,6 +258,7 @@ public final class ResumeQa implements AutoCloseable {
         }
     }
 
+    /** Collects what a {@link ResumeQa} is built from; not thread-safe. */
     public static final class Builder {
         private final List<SourceDocument> documents = new ArrayList<>();
         private Path workingDir;
@@ -205,6 +268,12 @@ public final class ResumeQa implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Adds documents to answer from (with {@link dev.mlportfolio.core.rag.document.DocumentLoader}).
+         *
+         * @param value the documents, added to any given before
+         * @return this builder
+         */
         public Builder documents(List<SourceDocument> value) {
             documents.addAll(value);
             return this;
@@ -214,24 +283,44 @@ public final class ResumeQa implements AutoCloseable {
          * Where the index is written and kept (in its {@code index} subfolder); required, so that a
          * library never writes into the working directory unasked. An index that is kept is
          * reopened in milliseconds when the documents and the embedder are the same.
+         *
+         * @param value the folder, created when missing
+         * @return this builder
          */
         public Builder workingDir(Path value) {
             this.workingDir = value;
             return this;
         }
 
-        /** By default all-MiniLM-L6-v2 from the classpath, closed with this instance. */
+        /**
+         * The embedder for questions and chunks; by default all-MiniLM-L6-v2 from the classpath,
+         * closed with the pipeline. One given here is not closed with it.
+         *
+         * @param value the embedder
+         * @return this builder
+         */
         public Builder embedder(TextEmbedder value) {
             this.embedder = value;
             return this;
         }
 
-        /** A language model for generative answers; closed with this instance. */
+        /**
+         * A language model for generative answers; closed with the pipeline.
+         *
+         * @param value the generator, for example {@link dev.mlportfolio.core.rag.generate.JlamaGenerator}
+         * @return this builder
+         */
         public Builder generator(AnswerGenerator value) {
             this.generator = value;
             return this;
         }
 
+        /**
+         * Opens or builds the index and prepares the generator.
+         *
+         * @return the pipeline, to be closed
+         * @throws IllegalStateException when no documents or no working folder were given
+         */
         public ResumeQa build() {
             if (documents.isEmpty()) {
                 throw new IllegalStateException("no documents to answer from");

@@ -26,14 +26,24 @@ public final class AsyncTracker implements Tracker {
     private static final Logger LOG = Logger.getLogger(AsyncTracker.class.getName());
 
     /**
+     * How the tracker queues and writes.
+     *
      * @param queueCapacity    runs that may wait; more push out the oldest
      * @param maxArtifactBytes artifact bytes that may wait; more strip the oldest runs' artifacts (the runs stay)
      * @param degradedBacklog  a backlog from which the state is {@code DEGRADED}
+     * @param initialBackoff   the first wait after a failed write, doubled per failure
+     * @param maxBackoff       the longest wait between retries
      * @param pingInterval     how often an idle writer checks that the server still answers
      * @param writers          runs written at the same time (each run is a few calls, each waits on the server)
+     * @param spool            where runs wait on disk, or null to keep them in memory
      */
     public record Settings(int queueCapacity, long maxArtifactBytes, int degradedBacklog, Duration initialBackoff,
                            Duration maxBackoff, Duration pingInterval, int writers, SpoolSettings spool) {
+        /**
+         * Checks the settings.
+         *
+         * @throws IllegalArgumentException when a capacity, the backlog or the writers are not positive
+         */
         public Settings {
             if (queueCapacity < 1 || maxArtifactBytes < 0 || degradedBacklog < 1 || writers < 1) {
                 throw new IllegalArgumentException("queueCapacity, degradedBacklog and writers must be positive, "
@@ -41,40 +51,86 @@ public final class AsyncTracker implements Tracker {
             }
         }
 
-        /** In memory, 10,000 runs and 256 MiB of artifacts at most, 4 writers. */
+        /**
+         * In memory, 10,000 runs and 256 MiB of artifacts at most, 4 writers.
+         *
+         * @return the default settings
+         */
         public static Settings defaults() {
             return new Settings(10_000, 256L << 20, 1_000, Duration.ofMillis(250), Duration.ofSeconds(30),
                     Duration.ofSeconds(15), 4, null);
         }
 
+        /**
+         * A copy with another queue capacity (the degraded backlog is lowered to it if higher).
+         *
+         * @param value the new value
+         * @return the new settings
+         */
         public Settings withQueueCapacity(int value) {
             return new Settings(value, maxArtifactBytes, Math.min(degradedBacklog, value), initialBackoff, maxBackoff,
                     pingInterval, writers, spool);
         }
 
+        /**
+         * A copy with another artifact budget, in bytes.
+         *
+         * @param value the new value
+         * @return the new settings
+         */
         public Settings withMaxArtifactBytes(long value) {
             return new Settings(queueCapacity, value, degradedBacklog, initialBackoff, maxBackoff, pingInterval, writers, spool);
         }
 
+        /**
+         * A copy with another backlog from which the state is degraded.
+         *
+         * @param value the new value
+         * @return the new settings
+         */
         public Settings withDegradedBacklog(int value) {
             return new Settings(queueCapacity, maxArtifactBytes, value, initialBackoff, maxBackoff, pingInterval, writers, spool);
         }
 
+        /**
+         * A copy with another retry backoff.
+         *
+         * @param initial the first wait after a failed write
+         * @param max     the longest wait
+         * @return the new settings
+         */
         public Settings withBackoff(Duration initial, Duration max) {
             return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initial, max, pingInterval, writers, spool);
         }
 
+        /**
+         * A copy with another ping interval.
+         *
+         * @param value the new value
+         * @return the new settings
+         */
         public Settings withPingInterval(Duration value) {
             return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, value, writers,
                     spool);
         }
 
+        /**
+         * A copy with another number of writers.
+         *
+         * @param value the new value
+         * @return the new settings
+         */
         public Settings withWriters(int value) {
             return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, pingInterval,
                     value, spool);
         }
 
-        /** Runs wait in a journal on disk instead of memory; the queue capacity and artifact budget then do not apply. */
+        /**
+         * Runs wait in a journal on disk instead of memory; the queue capacity and artifact budget then do not apply.
+         *
+         * @param value the spool's folder and limits, or null for memory
+         * @return the new settings
+         */
         public Settings withSpool(SpoolSettings value) {
             return new Settings(queueCapacity, maxArtifactBytes, degradedBacklog, initialBackoff, maxBackoff, pingInterval,
                     writers, value);
@@ -83,23 +139,51 @@ public final class AsyncTracker implements Tracker {
 
     /** What the writer did, for meters. Called on the writer thread or the caller's; keep it cheap. */
     public interface Listener {
+        /** Does nothing. */
         Listener NONE = new Listener() {
         };
 
+        /**
+         * A run was written.
+         *
+         * @param run       the run
+         * @param writeTime how long writing it took
+         */
         default void logged(RunRecord run, Duration writeTime) {
         }
 
-        /** @param reason {@code queue_full}, {@code spool_full}, {@code shutdown} or {@code closed} */
+        /**
+         * Runs were dropped before they were written.
+         *
+         * @param reason {@code queue_full}, {@code spool_full}, {@code shutdown} or {@code closed}
+         * @param runs   how many
+         */
         default void dropped(String reason, int runs) {
         }
 
-        /** @param reason {@code memory} (the queue's byte budget) or {@code rejected} (the server refused it) */
+        /**
+         * Artifacts were dropped (their runs are kept).
+         *
+         * @param reason    {@code memory} (the queue's byte budget) or {@code rejected} (the server refused it)
+         * @param artifacts how many
+         */
         default void artifactsDropped(String reason, int artifacts) {
         }
 
+        /**
+         * The server refused a run for good; it is ended failed with the reason.
+         *
+         * @param run   the run
+         * @param error what the server said
+         */
         default void rejected(RunRecord run, TrackingException error) {
         }
 
+        /**
+         * A write failed and will be retried.
+         *
+         * @param error what went wrong
+         */
         default void failedAttempt(TrackingException error) {
         }
     }
@@ -129,6 +213,11 @@ public final class AsyncTracker implements Tracker {
     private volatile Instant lastSuccess;
 
     /**
+     * Starts the writers.
+     *
+     * @param backend  where runs are written, for example {@link MlflowBackend#connect}
+     * @param settings queue, retry and writer settings
+     * @param listener told what the writers did (for meters); {@link Listener#NONE} for nothing
      * @throws java.io.UncheckedIOException when the settings name a spool that cannot be opened (a
      *         folder that cannot be written, or one another process uses)
      */

@@ -150,7 +150,7 @@ final class MemoryBacklog implements RunBacklog {
             size++;
         }
 
-        /** The oldest item of the experiment whose turn it is; that experiment goes to the back. */
+        /** {@return the oldest item of the experiment whose turn it is; that experiment goes to the back} */
         T pollFair() {
             while (!turn.isEmpty()) {
                 String experiment = turn.pollFirst();
@@ -180,7 +180,7 @@ final class MemoryBacklog implements RunBacklog {
             return longest.pollFirst();
         }
 
-        /** Every item, the oldest of each lane first, lane by lane. */
+        /** {@return every item, the oldest of each lane first, lane by lane} */
         Iterator<T> oldestFirst() {
             return byExperiment.values().stream().flatMap(Deque::stream).iterator();
         }

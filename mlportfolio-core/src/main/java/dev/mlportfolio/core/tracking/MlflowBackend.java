@@ -65,7 +65,12 @@ public final class MlflowBackend implements TrackingBackend {
                 .build();
     }
 
-    /** Makes no call yet: a server that is down now is tried again by each call. */
+    /**
+     * A backend on an MLflow server. Makes no call yet: a server that is down now is tried again by each call.
+     *
+     * @param connection where the server is and how to sign in
+     * @return the backend, to be closed (an {@link AsyncTracker} given it closes it)
+     */
     public static MlflowBackend connect(MlflowConnection connection) {
         return new MlflowBackend(connection);
     }

@@ -13,6 +13,11 @@ import java.util.regex.Pattern;
 public record RunArtifact(String path, String contentType, byte[] content) {
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
 
+    /**
+     * Checks the artifact.
+     *
+     * @throws IllegalArgumentException when the path is not a relative path of plain names
+     */
     public RunArtifact {
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(content, "content");

@@ -29,7 +29,7 @@ interface RunBacklog extends AutoCloseable {
 
     Admission add(String key, RunRecord run);
 
-    /** The next run to write, or null when none waits. */
+    /** {@return the next run to write, or null when none waits} */
     Pending poll();
 
     /**
@@ -41,16 +41,20 @@ interface RunBacklog extends AutoCloseable {
     /** The run was written, or refused for good: it is not written again. */
     void done(Pending pending);
 
-    /** Runs waiting (not those taken). */
+    /** {@return runs waiting (not those taken)} */
     int size();
 
-    /** Bytes held: artifact bytes in memory, or the spool's size on disk. */
+    /** {@return bytes held: artifact bytes in memory, or the spool's size on disk} */
     long bytes();
 
-    /** Whether what is left at shutdown survives it (and is written after the next start). */
+    /** {@return whether what is left at shutdown survives it (and is written after the next start)} */
     boolean durable();
 
-    /** Empties a backlog that is not durable at shutdown; returns how many runs were lost. */
+    /**
+     * Empties a backlog that is not durable at shutdown.
+     *
+     * @return how many runs were lost
+     */
     int abandon();
 
     @Override

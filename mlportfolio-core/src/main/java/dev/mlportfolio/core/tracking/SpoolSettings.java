@@ -23,6 +23,11 @@ public record SpoolSettings(Path dir, long maxBytes, Fsync fsync) {
         NEVER
     }
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException when the spool would be under 1 MiB
+     */
     public SpoolSettings {
         if (maxBytes < 1024 * 1024) {
             throw new IllegalArgumentException("a spool needs at least 1 MiB, not " + maxBytes + " bytes");

@@ -2,6 +2,7 @@ package dev.mlportfolio.core.tracking;
 
 /** A tracking call that failed, and whether trying again later can help. */
 public final class TrackingException extends RuntimeException {
+    /** What kind of failure it was. */
     public enum Kind {
         /** Connection refused, timeout, 5xx or rate limit: the server may come back, try again. */
         UNAVAILABLE,
@@ -11,21 +12,37 @@ public final class TrackingException extends RuntimeException {
         NOT_FOUND
     }
 
+    /** What kind of failure it was. */
     private final Kind kind;
 
+    /**
+     * A failure with its cause.
+     *
+     * @param kind    what kind
+     * @param message what went wrong
+     * @param cause   the client's exception
+     */
     public TrackingException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
+    /**
+     * A failure.
+     *
+     * @param kind    what kind
+     * @param message what went wrong
+     */
     public TrackingException(Kind kind, String message) {
         this(kind, message, null);
     }
 
+    /** {@return what kind of failure it was} */
     public Kind kind() {
         return kind;
     }
 
+    /** {@return whether trying again later can help} */
     public boolean retryable() {
         return kind == Kind.UNAVAILABLE;
     }

@@ -72,7 +72,7 @@ class CutlerDetectorTest {
     void aBlackImageHasNoInstances() throws Exception {
         Detection found = detector.detect(Scenes.png(Scenes.draw(640, 480, List.of())));
         assertEquals(0, found.instances().size());
-        assertEquals("cpu", found.executionProvider());
+        assertEquals(ExecutionProvider.CPU, found.executionProvider());
     }
 
     @Test
@@ -165,10 +165,10 @@ class CutlerDetectorTest {
     @Test
     void autoFallsBackToCpuWhenThisBuildHasNoCuda() {
         try (CutlerDetector auto = CutlerDetector.open(DetectorOptions.of(TEST_MODEL).withProvider(ExecutionProvider.AUTO))) {
-            assertEquals("cpu", auto.executionProvider());
+            assertEquals(ExecutionProvider.CPU, auto.executionProvider());
         }
         try (CutlerDetector cpu = CutlerDetector.open(DetectorOptions.of(TEST_MODEL).withProvider(ExecutionProvider.CPU))) {
-            assertEquals("cpu", cpu.executionProvider());
+            assertEquals(ExecutionProvider.CPU, cpu.executionProvider());
         }
     }
 

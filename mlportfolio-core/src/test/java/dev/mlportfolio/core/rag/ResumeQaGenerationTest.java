@@ -98,7 +98,7 @@ class ResumeQaGenerationTest {
         try (ResumeQa qa = qa(dir, generator)) {
             List<String> streamed = new ArrayList<>();
             Answer answer = qa.answer(DEGREE, ResumeQa.Options.DEFAULT, streamed::add);
-            assertEquals(Answer.GENERATIVE, answer.mode());
+            assertEquals(AnswerMode.GENERATIVE, answer.mode());
             assertTrue(answer.found());
             assertEquals(generator.text, answer.text());
             assertEquals(generator.text, String.join("", streamed), "the model's pieces reach the caller");
@@ -143,7 +143,7 @@ class ResumeQaGenerationTest {
             assertTrue(generator.asked.isEmpty(), "extractive mode does not ask the model");
 
             Answer invented = qa.answer(DEGREE, ResumeQa.Options.DEFAULT, null);
-            assertEquals(Answer.EXTRACTIVE, invented.mode());
+            assertEquals(AnswerMode.EXTRACTIVE, invented.mode());
             assertEquals(extractive.text(), invented.text());
             assertEquals(extractive.sources(), invented.sources(), "the sources of the answer shown");
             Answer.Generation generation = invented.generation().orElseThrow();
@@ -155,7 +155,7 @@ class ResumeQaGenerationTest {
             generator.text = "At the Technical University of Munich.";
             generator.finishReason = "MAX_TOKENS";
             Answer cut = qa.answer(DEGREE, ResumeQa.Options.DEFAULT, null);
-            assertEquals(Answer.EXTRACTIVE, cut.mode());
+            assertEquals(AnswerMode.EXTRACTIVE, cut.mode());
             assertTrue(cut.generation().orElseThrow().fallback().contains("did not finish"), cut.generation().get().fallback());
         }
     }
@@ -165,7 +165,7 @@ class ResumeQaGenerationTest {
         ScriptedGenerator generator = new ScriptedGenerator("At Stanford University, in 2031.");
         try (ResumeQa qa = qa(dir, generator)) {
             Answer answer = qa.answer(DEGREE, mode(AnswerMode.GENERATIVE), null);
-            assertEquals(Answer.GENERATIVE, answer.mode());
+            assertEquals(AnswerMode.GENERATIVE, answer.mode());
             assertEquals(generator.text, answer.text());
             assertNull(answer.generation().orElseThrow().fallback(), "generative mode never falls back");
             assertEquals(List.of("2031", "Stanford"), answer.generation().get().grounding().unsupported());

@@ -89,7 +89,7 @@ class ResumeQaTest {
         try (ResumeQa qa = qa(dir, List.of(resume), embedder)) {
             Answer answer = qa.answer("Where did you do your master's degree?");
             assertTrue(answer.found());
-            assertEquals(Answer.EXTRACTIVE, answer.mode());
+            assertEquals(AnswerMode.EXTRACTIVE, answer.mode());
             assertTrue(answer.text().contains("Technical University of Munich"), answer.text());
             assertFalse(answer.sources().isEmpty());
             assertEquals("Education", answer.sources().get(0).section());
@@ -163,7 +163,7 @@ class ResumeQaTest {
             List<String> pieces = new ArrayList<>();
             ResumeQa.Options generative = new ResumeQa.Options(5, RetrievalMode.HYBRID, AnswerMode.GENERATIVE);
             Answer answer = qa.answer("Which programming languages do you know?", generative, pieces::add);
-            assertEquals(Answer.GENERATIVE, answer.mode());
+            assertEquals(AnswerMode.GENERATIVE, answer.mode());
             assertEquals(answer.text(), answer.generation().orElseThrow().text());
             assertTrue(answer.promptTokens() > 100, "the prompt holds the retrieved excerpts");
             assertTrue(answer.outputTokens() > 0);
@@ -176,14 +176,14 @@ class ResumeQaTest {
 
             // A random-weight model writes gibberish: auto mode shows the extractive answer and says why.
             Answer auto = qa.answer("Which programming languages do you know?", ResumeQa.Options.DEFAULT, null);
-            assertEquals(Answer.EXTRACTIVE, auto.mode());
+            assertEquals(AnswerMode.EXTRACTIVE, auto.mode());
             assertTrue(auto.text().contains("Kotlin"), auto.text());
             assertEquals(answer.text(), auto.generation().orElseThrow().text(), "the model was asked all the same");
             assertTrue(auto.generation().get().fallback() != null, "with the reason");
 
             Answer forced = qa.answer("Which programming languages do you know?",
                     new ResumeQa.Options(5, RetrievalMode.HYBRID, AnswerMode.EXTRACTIVE), null);
-            assertEquals(Answer.EXTRACTIVE, forced.mode());
+            assertEquals(AnswerMode.EXTRACTIVE, forced.mode());
             assertTrue(forced.generation().isEmpty(), "extractive mode does not ask the model");
             assertTrue(forced.text().contains("Kotlin"));
         }

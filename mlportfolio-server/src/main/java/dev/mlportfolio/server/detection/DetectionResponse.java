@@ -51,7 +51,7 @@ public record DetectionResponse(
         // decimal form is what the client sent.
         return new DetectionResponse(true, instances.size(), Math.round(seconds * 1e6) / 1e6, detection.width(),
                 detection.height(), instances, image, imageFormat, Double.parseDouble(Float.toString(detection.threshold())),
-                model, detection.executionProvider(), timings);
+                model, detection.executionProvider().id(), timings);
     }
 
     private static InstanceJson instance(Instance instance) {

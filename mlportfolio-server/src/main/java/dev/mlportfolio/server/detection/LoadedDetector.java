@@ -62,7 +62,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
             ResidentMemory.Measured<CutlerDetector> opened = ResidentMemory.whileLoading(() -> CutlerDetector.open(options));
             CutlerDetector detector = opened.value();
             LOG.info("CutLER model loaded from " + path + " (sha256 " + sha.substring(0, 12) + "..., provider "
-                    + detector.executionProvider() + ")");
+                    + detector.executionProvider().id() + ")");
             LoadedDetector loaded = loaded(detector, path, sha);
             opened.grownBytes().ifPresent(bytes -> loaded.memoryBytes = Map.of(DetectionService.MODEL, bytes));
             return loaded;
@@ -95,7 +95,7 @@ public final class LoadedDetector implements HealthContributor, AutoCloseable {
     }
 
     private static LoadedDetector loaded(CutlerDetector detector, Path path, String sha) {
-        ComponentHealth up = ComponentHealth.up(Map.of("execution_provider", detector.executionProvider(),
+        ComponentHealth up = ComponentHealth.up(Map.of("execution_provider", detector.executionProvider().id(),
                 "model_path", path.toString()));
         return new LoadedDetector(detector, path, sha, up, null, null);
     }

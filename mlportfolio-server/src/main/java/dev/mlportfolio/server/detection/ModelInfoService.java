@@ -44,7 +44,7 @@ public final class ModelInfoService {
     }
 
     public ModelInfo info() {
-        String provider = detector.detector().map(d -> d.executionProvider()).orElse(null);
+        String provider = detector.detector().map(d -> d.executionProvider().id()).orElse(null);
         return new ModelInfo(DetectionResponse.modelName(detector.modelPath()), ClientText.path(detector.modelPath()), provider != null, detector.sha256(), provider,
                 settings.onnxProvider().id(), settings.confidenceThreshold(), settings.maxImagePixels(),
                 InputSpec.CUTLER, Version.current(), detector.problem(), tracking.registryInfo());

@@ -28,7 +28,7 @@ final class RagRuns {
             return;
         }
         tracking.log(base(context, qa, query, startedAt)
-                .param("answer_mode", answer.mode())
+                .param("answer_mode", answer.mode().id())
                 .metric("processing_time_ms", seconds * 1000)
                 .metric("embedding_time_ms", answer.timings().embeddingMs())
                 .metric("retrieval_time_ms", answer.timings().retrievalMs())

@@ -128,7 +128,7 @@ public final class RagService {
         Json.send(res, Status.OK_200, new Info("RAG Service", qa != null, rag.state().name().toLowerCase(Locale.ROOT),
                 rag.workingDir().toString(), rag.resumePath().toString(), rag.documents(), qa == null ? 0 : qa.chunks().size(),
                 qa == null ? null : qa.embedderName(), qa == null ? null : qa.generatorName().orElse(null),
-                qa == null ? null : qa.generatorName().isPresent() ? Answer.GENERATIVE : Answer.EXTRACTIVE,
+                qa == null ? null : (qa.generatorName().isPresent() ? AnswerMode.GENERATIVE : AnswerMode.EXTRACTIVE).id(),
                 total.get(), successful.get(), rate(), rag.loadSeconds(), qa == null ? null : qa.indexRebuilt(),
                 qa == null ? rag.problem() : rag.generatorProblem()));
     }
@@ -222,7 +222,7 @@ public final class RagService {
                     "every language-model slot is busy (RAG_MAX_GENERATIONS); retry shortly", Map.of("Retry-After", "5"));
         } catch (Exception e) {
             runs.failed(context, qa, query, e, startedAt);
-            metrics.ragQuery("error", qa.asksTheModel(query.options()) ? Answer.GENERATIVE : Answer.EXTRACTIVE,
+            metrics.ragQuery("error", (qa.asksTheModel(query.options()) ? AnswerMode.GENERATIVE : AnswerMode.EXTRACTIVE).id(),
                     (System.nanoTime() - start) / 1e9);
             throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
         }
@@ -230,13 +230,13 @@ public final class RagService {
         answer.generation().ifPresent(g -> metrics.ragGeneration(g.fallback() == null ? "shown" : "fallback",
                 answer.outputTokens()));
         double seconds = (System.nanoTime() - start) / 1e9;
-        metrics.ragQuery(answer.found() ? "success" : "not_found", answer.mode(), seconds);
+        metrics.ragQuery(answer.found() ? "success" : "not_found", answer.mode().id(), seconds);
         metrics.ragStage("embedding", answer.timings().embeddingMs() / 1000);
         metrics.ragStage("retrieval", answer.timings().retrievalMs() / 1000);
         metrics.ragStage("answer", answer.timings().answerMs() / 1000);
         runs.answered(context, qa, query, answer, seconds, startedAt);
         Metadata metadata = !query.includeMetadata() ? null : new Metadata(total.get(), successful.get(), rate(),
-                answer.mode(), qa.generatorName().isPresent() ? query.answerMode().id() : AnswerMode.EXTRACTIVE.id(),
+                answer.mode().id(), qa.generatorName().isPresent() ? query.answerMode().id() : AnswerMode.EXTRACTIVE.id(),
                 qa.generatorName().orElse(null), answer.retrieval().id(),
                 Map.of("embedding", round(answer.timings().embeddingMs()), "retrieval", round(answer.timings().retrievalMs()),
                         "answer", round(answer.timings().answerMs())),

@@ -7,24 +7,27 @@ import java.util.Optional;
 /**
  * An answer and what it rests on.
  *
+ * @param text         the answer to show
  * @param found        false when nothing relevant was found (the text then says so)
- * @param mode         {@code extractive} (lines of the resume) or {@code generative} (a language model's words):
- *                     what {@code text} is
+ * @param mode         what {@code text} is: {@link AnswerMode#EXTRACTIVE} (lines of the resume) or
+ *                     {@link AnswerMode#GENERATIVE} (a language model's words), never {@code AUTO}
+ * @param retrieval    the retrieval that found the sources
  * @param sources      the chunks used, most relevant first
+ * @param timings      milliseconds for embedding, retrieval and answering
  * @param promptTokens tokens in the generation prompt, 0 when the model was not asked
  * @param outputTokens tokens generated, 0 when the model was not asked
  * @param generation   what the model did, when it was asked (also when its answer was not shown)
  */
-public record Answer(String text, boolean found, String mode, RetrievalMode retrieval, List<Source> sources,
+public record Answer(String text, boolean found, AnswerMode mode, RetrievalMode retrieval, List<Source> sources,
                      AnswerTimings timings, int promptTokens, int outputTokens, Optional<Generation> generation) {
-    public static final String EXTRACTIVE = "extractive";
-    public static final String GENERATIVE = "generative";
-
+    /** Copies the source list. */
     public Answer {
         sources = List.copyOf(sources);
     }
 
     /**
+     * What the language model did for an answer, whether or not its answer was shown.
+     *
      * @param text               the model's answer
      * @param grounding          whether its facts are in the sources
      * @param finishReason       why it stopped

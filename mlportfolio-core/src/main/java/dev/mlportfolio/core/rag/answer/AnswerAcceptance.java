@@ -27,7 +27,15 @@ public final class AnswerAcceptance {
     private AnswerAcceptance() {
     }
 
-    /** Why the extractive answer is shown instead, or null to show the model's. */
+    /**
+     * Why the extractive answer is shown instead of the model's in auto mode.
+     *
+     * @param answer       the model's answer
+     * @param finishReason why the model stopped
+     * @param grounding    whether its facts are in the sources
+     * @param extractive   the extractive answer for the same question
+     * @return the reason, or null to show the model's answer
+     */
     public static String fallbackReason(String answer, String finishReason, Grounding grounding, String extractive) {
         if (answer.isBlank()) {
             return "the model wrote nothing";

@@ -12,10 +12,21 @@ public enum AnswerMode {
     /** The resume's own most relevant lines; the model is not asked. */
     EXTRACTIVE;
 
+    /**
+     * The lower-case name used in requests, metadata and metrics.
+     *
+     * @return {@code auto}, {@code generative} or {@code extractive}
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Parses an {@link #id()}.
+     *
+     * @param value the id, exactly
+     * @return the mode, or empty when the text is none
+     */
     public static Optional<AnswerMode> parse(String value) {
         for (AnswerMode mode : values()) {
             if (mode.id().equals(value)) {

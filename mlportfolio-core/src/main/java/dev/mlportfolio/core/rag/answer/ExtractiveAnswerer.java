@@ -20,12 +20,29 @@ public final class ExtractiveAnswerer {
     /** Chunks this far below the best one are left out. */
     static final double MARGIN = 0.15;
     static final int MAX_CHUNKS = 3;
+    /** The answer when nothing relevant was found. */
     public static final String NOT_FOUND = "I could not find anything about that in the resume.";
 
-    /** The chosen chunks and the answer text. */
+    /** An answerer; it keeps no state. */
+    public ExtractiveAnswerer() {
+    }
+
+    /**
+     * The chosen chunks and the answer text.
+     *
+     * @param text  the answer: the chosen lines joined, or {@link #NOT_FOUND}
+     * @param found false when no chunk was relevant enough
+     * @param used  the chosen chunks, most relevant first
+     */
     public record Extract(String text, boolean found, List<RetrievedChunk> used) {
     }
 
+    /**
+     * Picks the lines that answer: the most relevant chunk and those within a margin of it, at most three.
+     *
+     * @param retrieved the chunks retrieved for the question, most relevant first
+     * @return the answer and the chunks it rests on
+     */
     public Extract answer(List<RetrievedChunk> retrieved) {
         // Nothing retrieved scores 0, below MIN_RELEVANCE: the answer is "not found".
         double best = retrieved.stream().mapToDouble(RetrievedChunk::relevance).max().orElse(0);
@@ -44,7 +61,12 @@ public final class ExtractiveAnswerer {
         return new Extract(compose(used.stream().map(r -> r.chunk().text()).toList()), true, used);
     }
 
-    /** Joins lines, writing a shared "entry: " prefix once and ending each sentence properly. */
+    /**
+     * Joins lines, writing a shared "entry: " prefix once and ending each sentence properly.
+     *
+     * @param lines the chunks' texts, in order
+     * @return one answer text
+     */
     public static String compose(List<String> lines) {
         StringBuilder out = new StringBuilder();
         String currentPrefix = null;

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * 2019" fails this check; paraphrase in lower-case words passes. It cannot prove an answer
  * right, only catch the facts a reader would take at face value.
  *
+ * @param grounded    true when every checkable fact is in the sources
  * @param unsupported the facts not found in the sources, in the order they appear
  */
 public record Grounding(boolean grounded, List<String> unsupported) {
@@ -29,10 +30,19 @@ public record Grounding(boolean grounded, List<String> unsupported) {
     private static final Set<String> COMMON = Set.of("i", "resume", "the", "she", "he", "they", "her", "his", "their",
             "yes", "no", "not", "based", "according", "excerpt", "excerpts", "question", "answer", "sorry");
 
+    /** Copies the list. */
     public Grounding {
         unsupported = List.copyOf(unsupported);
     }
 
+    /**
+     * Checks an answer's numbers and names against the question and the sources.
+     *
+     * @param answer   the generated answer
+     * @param question the question (what it names counts as known)
+     * @param sources  the excerpts the answer should rest on
+     * @return the verdict and the facts not found
+     */
     public static Grounding check(String answer, String question, List<Source> sources) {
         StringBuilder known = new StringBuilder(fold(question)).append('\n');
         sources.forEach(s -> known.append(fold(s.section())).append('\n').append(fold(s.text())).append('\n'));

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 public final class ResumeChunker {
     /** Changes whenever the rules change, so indexes built by older rules are rebuilt. */
     public static final String VERSION = "1";
+    /** The section of the lines before the first heading: the name and contact block. */
     public static final String PREAMBLE_SECTION = "Name and contact details";
     /** Where paragraphs between the contact block and the first heading go (an unlabelled summary). */
     public static final String PROFILE_SECTION = "Profile";
@@ -58,6 +59,16 @@ public final class ResumeChunker {
         }
     }
 
+    /** A chunker; it keeps no state. */
+    public ResumeChunker() {
+    }
+
+    /**
+     * Splits a document along its structure.
+     *
+     * @param document the document
+     * @return its chunks, in document order
+     */
     public List<Chunk> chunk(SourceDocument document) {
         List<Line> lines = classify(document.text());
         Builder out = new Builder(document.id());

@@ -28,7 +28,7 @@ final class ClasspathModelFile {
     private ClasspathModelFile() {
     }
 
-    /** The default cache folder: {@code mlportfolio-models} in the JVM's temporary folder. */
+    /** {@return the default cache folder: {@code mlportfolio-models} in the JVM's temporary folder} */
     static Path defaultCache() {
         return Path.of(System.getProperty("java.io.tmpdir"), "mlportfolio-models");
     }

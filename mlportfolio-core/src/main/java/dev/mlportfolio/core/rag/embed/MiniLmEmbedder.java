@@ -41,7 +41,9 @@ import java.util.stream.IntStream;
  * similar lengths one after the other on the same threads.
  */
 public final class MiniLmEmbedder implements TextEmbedder {
+    /** The ONNX model's classpath resource, in the langchain4j jar. */
     public static final String MODEL_RESOURCE = "/all-minilm-l6-v2.onnx";
+    /** Its tokenizer's classpath resource. */
     public static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
     private static final int DIMENSIONS = 384;
     private static final int MAX_WORD_PIECES = 510;
@@ -66,7 +68,11 @@ public final class MiniLmEmbedder implements TextEmbedder {
         this.tokenizer = tokenizer;
     }
 
-    /** Loads the model from the classpath; each run uses every available processor. */
+    /**
+     * Loads the model from the classpath; each run uses every available processor.
+     *
+     * @return the embedder, to be closed
+     */
     public static MiniLmEmbedder load() {
         return load(Runtime.getRuntime().availableProcessors());
     }
@@ -76,6 +82,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
      * folder ({@code mlportfolio-models}), which later loads open instead of inflating it again.
      *
      * @param threads how many threads each run uses (runs go one at a time)
+     * @return the embedder, to be closed
      */
     public static MiniLmEmbedder load(int threads) {
         return load(threads, ClasspathModelFile.defaultCache());
@@ -87,6 +94,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
      *
      * @param threads how many threads each run uses (runs go one at a time)
      * @param cache   the folder for the model file
+     * @return the embedder, to be closed
      */
     public static MiniLmEmbedder load(int threads, Path cache) {
         try (InputStream tokenizer = resource(TOKENIZER_RESOURCE).openStream();
@@ -130,7 +138,9 @@ public final class MiniLmEmbedder implements TextEmbedder {
         return "all-MiniLM-L6-v2";
     }
 
-    /** 2: the tokenizer splits at U+2028/U+2029, keeps unassigned code points and starts CJK Extension E where tokenizers does. */
+    /**
+     * {@return 2: the tokenizer splits at U+2028/U+2029, keeps unassigned code points and starts CJK Extension E where tokenizers does}
+     */
     @Override
     public String revision() {
         return "wordpiece-2";
@@ -141,6 +151,7 @@ public final class MiniLmEmbedder implements TextEmbedder {
         return DIMENSIONS;
     }
 
+    /** {@return the model's tokenizer} */
     public WordPieceTokenizer tokenizer() {
         return tokenizer;
     }

@@ -35,7 +35,13 @@ public final class WordPieceTokenizer {
         this.maxCharsPerWord = maxCharsPerWord;
     }
 
-    /** Reads a WordPiece {@code tokenizer.json}. */
+    /**
+     * Reads a WordPiece {@code tokenizer.json} (Hugging Face tokenizers' format).
+     *
+     * @param json the file's content
+     * @return the tokenizer
+     * @throws IOException when the file cannot be read or is not a WordPiece tokenizer
+     */
     public static WordPieceTokenizer fromJson(InputStream json) throws IOException {
         JsonNode root = new ObjectMapper().readTree(json);
         JsonNode model = root.path("model");
@@ -51,7 +57,12 @@ public final class WordPieceTokenizer {
                 model.path("continuing_subword_prefix").asText("##"), model.path("max_input_chars_per_word").asInt(100));
     }
 
-    /** Token ids without the {@code [CLS]} and {@code [SEP]} markers. */
+    /**
+     * Token ids without the {@code [CLS]} and {@code [SEP]} markers.
+     *
+     * @param text the text
+     * @return its word-piece ids
+     */
     public int[] encodeWords(String text) {
         List<Integer> ids = new ArrayList<>();
         for (String word : preTokenize(normalize(text))) {
@@ -60,12 +71,22 @@ public final class WordPieceTokenizer {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Token ids of one sequence as BERT reads it: {@code [CLS] ... [SEP]}. */
+    /**
+     * Token ids of one sequence as BERT reads it: {@code [CLS] ... [SEP]}.
+     *
+     * @param text the text
+     * @return its ids with the markers
+     */
     public int[] encode(String text) {
         return wrap(encodeWords(text));
     }
 
-    /** Adds {@code [CLS]} and {@code [SEP]} around word-piece ids. */
+    /**
+     * Adds {@code [CLS]} and {@code [SEP]} around word-piece ids.
+     *
+     * @param words word-piece ids
+     * @return the ids with the markers
+     */
     public int[] wrap(int[] words) {
         int[] ids = new int[words.length + 2];
         ids[0] = classifier;

@@ -6,7 +6,6 @@ import com.github.tjake.jlama.model.AbstractModel;
 import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.safetensors.DType;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
-import dev.mlportfolio.core.rag.answer.PromptBuilder;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +39,7 @@ import java.util.function.Consumer;
  * API) operations unless the JVM was started with {@code -Djlama.force_panama_tensor_operations=false}.
  */
 public final class JlamaGenerator implements AnswerGenerator {
+    /** The default answer budget, in tokens. */
     public static final int DEFAULT_MAX_NEW_TOKENS = 128;
     private static final String FORCE_PANAMA = "jlama.force_panama_tensor_operations";
     private static final int MIN_ROOM = 32;
@@ -54,6 +54,8 @@ public final class JlamaGenerator implements AnswerGenerator {
     }
 
     /**
+     * How the generator runs.
+     *
      * @param maxNewTokens  the answer budget in tokens
      * @param maxConcurrent generations allowed at once (each uses every core and keeps a cache)
      * @param queueWait     how long a generation waits for a free slot before {@link GeneratorBusyException}
@@ -64,9 +66,16 @@ public final class JlamaGenerator implements AnswerGenerator {
      */
     public record Options(int maxNewTokens, int maxConcurrent, Duration queueWait, StopRules stopRules,
                           Optional<Path> workingFolder, PromptLayout layout) {
+        /** 128 tokens, one generation at a time waiting up to 30 s, answer stop rules, a temporary folder, excerpts. */
         public static final Options DEFAULT = new Options(DEFAULT_MAX_NEW_TOKENS, 1, Duration.ofSeconds(30), StopRules.ANSWER,
                 Optional.empty(), PromptLayout.EXCERPTS);
 
+        /**
+         * Checks the options.
+         *
+         * @throws IllegalArgumentException when the budget or the concurrency is below 1
+         * @throws NullPointerException     when an object option is null
+         */
         public Options {
             if (maxNewTokens < 1) {
                 throw new IllegalArgumentException("maxNewTokens must be at least 1");
@@ -80,26 +89,62 @@ public final class JlamaGenerator implements AnswerGenerator {
             Objects.requireNonNull(layout);
         }
 
+        /**
+         * A copy with another answer budget, in tokens.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withMaxNewTokens(int value) {
             return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder, layout);
         }
 
+        /**
+         * A copy with another number of generations allowed at once.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withMaxConcurrent(int value) {
             return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder, layout);
         }
 
+        /**
+         * A copy with another wait for a free generation slot.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withQueueWait(Duration value) {
             return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder, layout);
         }
 
+        /**
+         * A copy with another set of stop rules.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withStopRules(StopRules value) {
             return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder, layout);
         }
 
+        /**
+         * A copy with another folder for the key-value cache pages.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withWorkingFolder(Path value) {
             return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value), layout);
         }
 
+        /**
+         * A copy with another prompt layout.
+         *
+         * @param value the new value
+         * @return the new options
+         */
         public Options withLayout(PromptLayout value) {
             return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, value);
         }
@@ -124,6 +169,12 @@ public final class JlamaGenerator implements AnswerGenerator {
     /**
      * Loads a model folder. Jlama runs on a JVM-wide pool of one thread per physical core (its
      * estimate: half the logical processors, at least two), set when the first model loads.
+     *
+     * @param modelFolder a Jlama model folder ({@code config.json}, {@code tokenizer.json}, {@code *.safetensors})
+     * @param options     how it runs
+     * @return the generator, to be closed (a {@link dev.mlportfolio.core.rag.ResumeQa} given it closes it)
+     * @throws IllegalArgumentException when the folder holds no model
+     * @throws IllegalStateException    when the JVM lacks {@code --add-modules jdk.incubator.vector}
      */
     public static JlamaGenerator load(Path modelFolder, Options options) {
         if (!Files.isRegularFile(modelFolder.resolve("config.json"))) {
@@ -187,21 +238,39 @@ public final class JlamaGenerator implements AnswerGenerator {
         return modelFolder.getFileName().toString();
     }
 
+    /**
+     * The options this generator was loaded with.
+     *
+     * @return the options
+     */
     public Options options() {
         return options;
     }
 
-    /** Tokens of the model's context window. */
+    /**
+     * The model's context window.
+     *
+     * @return its length in tokens
+     */
     public int contextLength() {
         return engine.contextLength();
     }
 
-    /** Generations running now. */
+    /**
+     * Generations running now.
+     *
+     * @return how many, up to {@code maxConcurrent}
+     */
     public int activeGenerations() {
         return engine.busy();
     }
 
-    /** The prompt's token ids, as the model will see them. */
+    /**
+     * The prompt's token ids, as the model will see them.
+     *
+     * @param renderedPrompt a prompt in the model's format (chat template applied)
+     * @return its token ids
+     */
     public int[] encode(String renderedPrompt) {
         return engine.encode(renderedPrompt);
     }
@@ -209,6 +278,13 @@ public final class JlamaGenerator implements AnswerGenerator {
     /**
      * Greedy completion of a prompt that is already in the model's format (chat template applied),
      * with the given stop rules; for reference comparisons and benchmarks.
+     *
+     * @param renderedPrompt a prompt in the model's format
+     * @param maxNewTokens   the budget, in tokens
+     * @param rules          when to stop besides the end token and the budget
+     * @param onText         receives the text as it is generated; may be null
+     * @return the tokens, the text, why it stopped and its timings
+     * @throws InterruptedException when interrupted while waiting for a slot or generating
      */
     public Completion complete(String renderedPrompt, int maxNewTokens, StopRules rules, Consumer<String> onText)
             throws InterruptedException {
@@ -306,7 +382,13 @@ public final class JlamaGenerator implements AnswerGenerator {
         return engine.encode(prompt).length;
     }
 
-    /** The prompt as the model's chat template renders it, or plain text when it has none. */
+    /**
+     * The prompt as the model's chat template renders it, or plain text when it has none.
+     *
+     * @param question the question
+     * @param context  the excerpts the model reads
+     * @return the rendered prompt
+     */
     public String prompt(String question, List<Chunk> context) {
         return chat(PromptBuilder.SYSTEM, PromptBuilder.userMessage(question, context));
     }

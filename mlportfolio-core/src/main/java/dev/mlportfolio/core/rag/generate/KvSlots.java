@@ -72,7 +72,7 @@ final class KvSlots implements AutoCloseable {
         free.add(slot);
     }
 
-    /** Generations running now. */
+    /** {@return generations running now} */
     int busy() {
         return size - free.size();
     }

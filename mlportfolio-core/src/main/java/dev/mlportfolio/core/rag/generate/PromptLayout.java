@@ -15,10 +15,17 @@ public enum PromptLayout {
      */
     WHOLE_DOCUMENTS;
 
+    /** {@return the name used in settings: {@code excerpts} or {@code whole-documents}} */
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Parses an {@link #id()}.
+     *
+     * @param value the id, exactly
+     * @return the layout, or empty when the text is none
+     */
     public static Optional<PromptLayout> parse(String value) {
         for (PromptLayout layout : values()) {
             if (layout.id().equals(value)) {

@@ -15,6 +15,11 @@ public record StopRules(int repeatedNgram, boolean paragraphEnd) {
     /** For short answers. */
     public static final StopRules ANSWER = new StopRules(6, true);
 
+    /**
+     * Checks the rules.
+     *
+     * @throws IllegalArgumentException when the n-gram length is negative
+     */
     public StopRules {
         if (repeatedNgram < 0) {
             throw new IllegalArgumentException("repeatedNgram must be 0 or more");

@@ -44,9 +44,9 @@ import org.apache.lucene.store.FSDirectory;
  * resume or a new embedding model never meets stale vectors.
  */
 public final class ChunkIndex implements AutoCloseable {
-    public static final String FIELD_ID = "id";
-    public static final String FIELD_BODY = "body";
-    public static final String FIELD_VECTOR = "vector";
+    static final String FIELD_ID = "id";
+    static final String FIELD_BODY = "body";
+    static final String FIELD_VECTOR = "vector";
     private static final String FIELD_DOCUMENT = "document";
     private static final String FIELD_SECTION = "section";
     private static final String FIELD_TEXT = "text";
@@ -81,6 +81,13 @@ public final class ChunkIndex implements AutoCloseable {
     /**
      * Opens the index in {@code folder}, building it first when it is missing or was built from
      * other inputs.
+     *
+     * @param folder    where the index lives; created when missing
+     * @param documents what to index
+     * @param chunker   how documents are split
+     * @param embedder  what embeds the chunks (its name and revision are part of the index's key)
+     * @return the index, to be closed
+     * @throws java.io.UncheckedIOException when the folder cannot be read or written
      */
     public static ChunkIndex open(Path folder, List<SourceDocument> documents, ResumeChunker chunker, TextEmbedder embedder) {
         try {
@@ -173,36 +180,48 @@ public final class ChunkIndex implements AutoCloseable {
         }
     }
 
-    /** The chunks, indexed by Lucene document id. */
+    /**
+     * The chunks, in document order.
+     *
+     * @return the chunks, indexed by Lucene document id
+     */
     public List<Chunk> chunks() {
         return chunks;
     }
 
     /** The unit-length vector of a chunk, by Lucene document id. */
-    public float[] vector(int doc) {
+    float[] vector(int doc) {
         return vectors[doc];
     }
 
-    public IndexSearcher searcher() {
+    IndexSearcher searcher() {
         return searcher;
     }
 
-    /** The analyzer questions are parsed with. */
-    public Analyzer questionAnalyzer() {
+    /** {@return the analyzer questions are parsed with} */
+    Analyzer questionAnalyzer() {
         return questionAnalyzer;
     }
 
     /** The analyzed terms of a chunk, by Lucene document id. */
-    public java.util.Set<String> terms(int doc) {
+    java.util.Set<String> terms(int doc) {
         return terms.get(doc);
     }
 
-    /** Whether opening built the index (false: an up-to-date index was reused). */
+    /**
+     * Whether opening built the index.
+     *
+     * @return false when an up-to-date index was reused
+     */
     public boolean rebuilt() {
         return rebuilt;
     }
 
-    /** How long building took, or 0 when it was reused. */
+    /**
+     * How long building took.
+     *
+     * @return milliseconds, or 0 when the index was reused
+     */
     public double buildMillis() {
         return buildMillis;
     }

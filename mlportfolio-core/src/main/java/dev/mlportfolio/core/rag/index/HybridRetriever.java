@@ -25,10 +25,24 @@ public final class HybridRetriever {
 
     private final ChunkIndex index;
 
+    /**
+     * A retriever over an index.
+     *
+     * @param index the index
+     */
     public HybridRetriever(ChunkIndex index) {
         this.index = index;
     }
 
+    /**
+     * The chunks for a question.
+     *
+     * @param question       the question, for BM25 and word coverage
+     * @param questionVector its embedding
+     * @param topK           how many chunks at most
+     * @param mode           which rankings
+     * @return the chunks, best first
+     */
     public List<RetrievedChunk> retrieve(String question, float[] questionVector, int topK, RetrievalMode mode) {
         int candidates = Math.max(CANDIDATES, topK * 3);
         try {

@@ -50,13 +50,13 @@ public final class ResumeAnalysis {
     private ResumeAnalysis() {
     }
 
-    /** Analysis of indexed chunks. */
-    public static Analyzer indexAnalyzer() {
+    /** {@return analysis of indexed chunks} */
+    static Analyzer indexAnalyzer() {
         return new EnglishAnalyzer();
     }
 
-    /** Analysis of questions: the index's, minus the words all questions share. */
-    public static Analyzer questionAnalyzer() {
+    /** {@return analysis of questions: the index's, minus the words all questions share} */
+    static Analyzer questionAnalyzer() {
         CharArraySet stop = new CharArraySet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
         stop.addAll(QUESTION_WORDS);
         return new EnglishAnalyzer(stop);
@@ -65,6 +65,9 @@ public final class ResumeAnalysis {
     /**
      * The text with degree abbreviations followed by what they mean ("M.Sc. (Master's degree)
      * Computer Science") and open date ranges marked as current ("2022 – present (current)").
+     *
+     * @param text a chunk's text
+     * @return the text to index and embed
      */
     public static String expandAbbreviations(String text) {
         String out = ONGOING.matcher(text).replaceAll("$1$2 (current)");
@@ -76,7 +79,7 @@ public final class ResumeAnalysis {
     }
 
     /** The distinct terms an analyzer makes of a text. */
-    public static Set<String> terms(Analyzer analyzer, String text) {
+    static Set<String> terms(Analyzer analyzer, String text) {
         Set<String> terms = new LinkedHashSet<>();
         try (TokenStream stream = analyzer.tokenStream("body", text)) {
             CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);

@@ -5,10 +5,19 @@ import java.util.Optional;
 
 /** How chunks are found: both rankings fused (default), words only, or meaning only. */
 public enum RetrievalMode {
+    /** BM25 and vector rankings fused by reciprocal rank. */
     HYBRID,
+    /** BM25 over the analysed words. */
     BM25,
+    /** Cosine similarity of the embeddings. */
     VECTOR;
 
+    /**
+     * Parses {@code hybrid}, {@code bm25} or {@code vector}, ignoring case and surrounding blanks.
+     *
+     * @param text the text, may be null
+     * @return the mode, or empty when the text is none
+     */
     public static Optional<RetrievalMode> parse(String text) {
         if (text == null) {
             return Optional.empty();
@@ -21,6 +30,7 @@ public enum RetrievalMode {
         };
     }
 
+    /** {@return the lower-case name used in requests and metadata} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
-import dev.mlportfolio.core.rag.answer.PromptBuilder;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.TinyLlama;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mlportfolio.core.rag;
+package dev.mlportfolio.core.rag.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,11 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
-import dev.mlportfolio.core.rag.generate.GeneratorBusyException;
-import dev.mlportfolio.core.rag.generate.JlamaGenerator;
-import dev.mlportfolio.core.rag.generate.PromptLayout;
-import dev.mlportfolio.core.rag.generate.PromptTooLongException;
-import dev.mlportfolio.core.rag.answer.PromptBuilder;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.testing.TinyLlama;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.mlportfolio.core.rag.answer;
+package dev.mlportfolio.core.rag.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
