@@ -12,7 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -28,7 +32,13 @@ public final class ServerMetrics {
     private static final double[] RAG_SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
     private static final double[] TASK_SECONDS = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 1800};
 
+    /** Where scrapes are written (see {@link #scrape()}); a daemon, shared by every registry of the JVM. */
+    private static final Executor SCRAPE_THREAD = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("metrics-scrape").daemon(true).factory());
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** The last scrape's size, so the next one's buffer is allocated once. */
+    private volatile int lastScrapeBytes = 16 * 1024;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     private final Counter httpRequests = Counter.builder()
@@ -286,14 +296,34 @@ public final class ServerMetrics {
                 .register(registry);
     }
 
-    /** The Prometheus text exposition (format 0.0.4) of every meter. */
+    /**
+     * The Prometheus text exposition (format 0.0.4) of every meter, written on a platform thread of
+     * its own. The client's text writer wraps the output in a {@code new BufferedWriter(...)}, and on a
+     * virtual thread JDK 25's BufferedWriter starts at 512 chars and grows to exactly the size each
+     * write needs, up to 8192: a 23-35 KB scrape copied its buffer hundreds of times, 6-7 MB of
+     * garbage per scrape and more than one young collection each (async-profiler's allocation
+     * profile; {@code -Xlog:gc}: 2,913 collections in 1,592 scrapes). On a platform thread the buffer
+     * starts at 8192 chars. Scrapes are rare (one per Prometheus interval), so one thread serves them in turn.
+     */
     public byte[] scrape() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        if (!Thread.currentThread().isVirtual()) {
+            return write();
+        }
+        try {
+            return CompletableFuture.supplyAsync(this::write, SCRAPE_THREAD).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    private byte[] write() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lastScrapeBytes + 1024);
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        lastScrapeBytes = out.size();
         return out.toByteArray();
     }
 
