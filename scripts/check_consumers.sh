@@ -47,7 +47,7 @@ else
     start_mlflow "$mlflow_dir"
 fi
 export MLFLOW_URI
-[ -d models/llm/SmolLM2-135M-Instruct ] || scripts/fetch_llm.sh
+scripts/fetch_llm.sh   # the real SmolLM2 for the generation program; reused when present
 
 # A consumer's POM: its README dependencies (and the logging binding for programs), nothing else.
 write_pom() {

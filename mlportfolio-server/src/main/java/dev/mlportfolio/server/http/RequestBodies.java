@@ -99,7 +99,7 @@ public final class RequestBodies {
      * Reads a stream fully, failing with 413 as soon as more than {@code limit} bytes arrive. Reads
      * at most one byte past the limit; {@code readNBytes} grows its buffers with what arrives (8 KiB
      * at a time), where a buffer sized for the limit made every 50-byte question allocate 80 KB
-     * (an allocation profile of {@code /rag/query}: most of its garbage).
+     * (an allocation profile of {@code /rag/query}: about an eighth of its garbage).
      */
     public static byte[] readAtMost(InputStream in, long limit, String what) throws IOException {
         byte[] body = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 16) + 1);

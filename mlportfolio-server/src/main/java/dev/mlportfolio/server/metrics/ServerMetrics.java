@@ -37,8 +37,6 @@ public final class ServerMetrics {
             Thread.ofPlatform().name("metrics-scrape").daemon(true).factory());
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    /** The last scrape's size, so the next one's buffer is allocated once. */
-    private volatile int lastScrapeBytes = 16 * 1024;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     private final Counter httpRequests = Counter.builder()
@@ -317,13 +315,12 @@ public final class ServerMetrics {
     }
 
     private byte[] write() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(lastScrapeBytes + 1024);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        lastScrapeBytes = out.size();
         return out.toByteArray();
     }
 

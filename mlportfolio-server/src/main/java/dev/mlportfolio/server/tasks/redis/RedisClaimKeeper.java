@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.StreamConsumersInfo;
@@ -56,6 +57,16 @@ final class RedisClaimKeeper implements AutoCloseable {
 
     boolean holds(String taskId) {
         return held.containsKey(taskId);
+    }
+
+    /** Whether a task this replica runs was claimed through this stream entry (one per running task: few). */
+    boolean holdsEntry(StreamEntryID entry) {
+        for (RedisTaskQueue.Token token : held.values()) {
+            if (token.entry().equals(entry)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void release(String taskId) {
