@@ -5,6 +5,7 @@
 #   scripts/eval_rag.sh                                   # extractive answers
 #   RAG_MODEL_PATH=models/llm/SmolLM2-135M-Instruct scripts/eval_rag.sh   # also generative and auto
 #   RAG_PROMPT_LAYOUT=whole-documents RAG_MODEL_PATH=... scripts/eval_rag.sh   # the whole resume in the prompt
+#   RAG_LLM_ENGINE=int8 RAG_MODEL_PATH=... scripts/eval_rag.sh                # another engine (as the server reads it)
 #   scripts/eval_rag.sh my_resume.md my_questions.tsv     # your own resume and questions
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,6 +2,7 @@ import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
 import dev.mlportfolio.core.rag.generate.Completion;
+import dev.mlportfolio.core.rag.generate.Engine;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.generate.StopRules;
 import dev.mlportfolio.core.rag.index.RetrievalMode;
@@ -32,7 +33,9 @@ public class LlmBench {
         int runs = Integer.getInteger("runs", 5);
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(Path.of("data/resume.md"))))
                 .workingDir(work).build();
-             JlamaGenerator generator = JlamaGenerator.load(model, JlamaGenerator.Options.DEFAULT)) {
+             JlamaGenerator generator = JlamaGenerator.load(model,
+                     JlamaGenerator.Options.DEFAULT.withEngine(Engine.valueOf(System.getProperty("engine", "AUTO")))
+                             .withThreads(Integer.getInteger("threads", Runtime.getRuntime().availableProcessors())))) {
             String prompt = generator.prompt(QUESTION, chunks(qa, QUESTION));
             String other = generator.prompt(OTHER, chunks(qa, OTHER));
             if (args.length > 1) {
@@ -56,10 +59,10 @@ public class LlmBench {
                 warm[i] = w.firstTokenMs();
                 reused = w.reusedPromptTokens();
             }
-            System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"prompt_tokens\": %d, \"prompt_tok_s\": %.1f, "
+            System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"engine\": \"%s\", \"prompt_tokens\": %d, \"prompt_tok_s\": %.1f, "
                             + "\"ttft_cold_ms\": %.0f, \"ttft_new_question_ms\": %.0f, \"reused_prefix_tokens\": %d, "
                             + "\"gen_tok_s\": %.1f, \"peak_rss_mb\": %d}%n",
-                    model.getFileName(), promptTokens, median(prefillRate), median(cold), median(warm), reused,
+                    model.getFileName(), generator.engine(), promptTokens, median(prefillRate), median(cold), median(warm), reused,
                     median(decode), peakRssMb());
         }
     }

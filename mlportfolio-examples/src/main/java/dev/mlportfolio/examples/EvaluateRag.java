@@ -4,6 +4,7 @@ import dev.mlportfolio.core.rag.ResumeQa;
 import dev.mlportfolio.core.rag.answer.Answer;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
 import dev.mlportfolio.core.rag.answer.AnswerMode;
+import dev.mlportfolio.core.rag.generate.Engine;
 import dev.mlportfolio.core.rag.generate.JlamaGenerator;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.rag.document.DocumentLoader;
@@ -46,6 +47,13 @@ public final class EvaluateRag {
         return Cli.run("EvaluateRag", args, EvaluateRag::evaluateAll, err);
     }
 
+    /** RAG_LLM_ENGINE, as the server reads it. */
+    private static Engine engine() {
+        String value = System.getenv().getOrDefault("RAG_LLM_ENGINE", "auto");
+        return Engine.parse(value).orElseThrow(() -> new Cli.Problem("RAG_LLM_ENGINE must be auto, f32, int8 or jlama, not "
+                + value));
+    }
+
     private static void evaluateAll(String[] args) throws IOException {
         Cli.arguments(args, 3, 5, USAGE);
         Path resume = Cli.file(args[0]);
@@ -56,7 +64,8 @@ public final class EvaluateRag {
                         "LAYOUT must be excerpts or whole-documents, not " + args[4]))
                 : PromptLayout.EXCERPTS;
         AnswerGenerator generator = args.length > 3
-                ? JlamaGenerator.load(Cli.directory(args[3]), JlamaGenerator.Options.DEFAULT.withLayout(layout))
+                ? JlamaGenerator.load(Cli.directory(args[3]), JlamaGenerator.Options.DEFAULT.withLayout(layout)
+                        .withEngine(engine()))
                 : null;
         try (ResumeQa qa = ResumeQa.builder().documents(List.of(DocumentLoader.load(resume)))
                 .workingDir(work).generator(generator).build()) {

@@ -2,6 +2,7 @@ package dev.mlportfolio.server;
 
 import dev.mlportfolio.core.detect.ExecutionProvider;
 import dev.mlportfolio.core.image.ImageDecoder;
+import dev.mlportfolio.core.rag.generate.Engine;
 import dev.mlportfolio.core.rag.generate.PromptLayout;
 import dev.mlportfolio.core.tracking.SpoolSettings;
 import dev.mlportfolio.server.access.AccessSettings;
@@ -53,6 +54,7 @@ public record ServerSettings(
         int ragMaxNewTokens,
         Duration ragQueueTimeout,
         PromptLayout ragPromptLayout,
+        Engine ragLlmEngine,
         long maxFileSize,
         long maxImagePixels,
         int detectorConcurrency,
@@ -116,6 +118,7 @@ public record ServerSettings(
                 "a whole number of seconds from 0 to 600", v -> seconds(v, 0, 600));
         PromptLayout ragLayout = r.read("RAG_PROMPT_LAYOUT", PromptLayout.EXCERPTS, "excerpts or whole-documents",
                 v -> PromptLayout.parse(v).orElse(null));
+        Engine ragEngine = r.read("RAG_LLM_ENGINE", Engine.AUTO, "auto, f32, int8 or jlama", v -> Engine.parse(v).orElse(null));
         long maxFileSize = r.read("MAX_FILE_SIZE", DEFAULT_MAX_FILE_SIZE,
                 "a whole number of bytes from 1 to " + MAX_FILE_SIZE_LIMIT + ", e.g. 10485760 for 10 MiB",
                 v -> longIn(v, 1, MAX_FILE_SIZE_LIMIT));
@@ -138,7 +141,7 @@ public record ServerSettings(
                 "* or origins separated by commas, e.g. https://example.com,http://localhost:4200", CorsOrigins::parse);
         r.throwIfInvalid();
         return new ServerSettings(environment, debug, logLevel, host, port, mlflow, experiment, modelPath,
-                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, maxFileSize,
+                threshold, provider, resume, ragWorkingDir, ragDocuments, ragModel, ragGenerations, ragNewTokens, ragQueueTimeout, ragLayout, ragEngine, maxFileSize,
                 maxImagePixels, detectorConcurrency, onnxThreads, sentry, compute, tasks, grace, tracking, connections, access, cors);
     }
 

@@ -120,6 +120,7 @@ class RagGenerativeRoutesTest {
             JsonNode info = json(res);
             assertEquals("generative", info.get("mode").asText());
             assertEquals("tiny-llama", info.get("generative_model").asText());
+            assertEquals("mlportfolio-llama/int8", info.get("generative_engine").asText(), "RAG_LLM_ENGINE=auto on an F32 Llama");
         }
     }
 }

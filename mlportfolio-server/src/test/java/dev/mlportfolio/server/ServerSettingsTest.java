@@ -103,6 +103,7 @@ class ServerSettingsTest {
                 Map.entry("RAG_MAX_GENERATIONS", "2"),
                 Map.entry("RAG_QUEUE_TIMEOUT", "0"),
                 Map.entry("RAG_PROMPT_LAYOUT", "whole-documents"),
+                Map.entry("RAG_LLM_ENGINE", "int8"),
                 Map.entry("RAG_MAX_NEW_TOKENS", "64"),
                 Map.entry("MAX_IMAGE_PIXELS", "1000000"),
                 Map.entry("DETECTOR_CONCURRENCY", "3"),
@@ -141,6 +142,7 @@ class ServerSettingsTest {
         assertEquals(64, s.ragMaxNewTokens());
         assertEquals(java.time.Duration.ZERO, s.ragQueueTimeout());
         assertEquals(dev.mlportfolio.core.rag.generate.PromptLayout.WHOLE_DOCUMENTS, s.ragPromptLayout());
+        assertEquals(dev.mlportfolio.core.rag.generate.Engine.INT8, s.ragLlmEngine());
         assertEquals(1_000_000, s.maxImagePixels());
         assertEquals(3, s.detectorConcurrency());
         assertEquals(2, s.onnxThreads());
@@ -213,6 +215,7 @@ class ServerSettingsTest {
             "RAG_MAX_NEW_TOKENS|8|a whole number from 16 to 4096",
             "RAG_QUEUE_TIMEOUT|601|a whole number of seconds from 0 to 600",
             "RAG_PROMPT_LAYOUT|everything|excerpts or whole-documents",
+            "RAG_LLM_ENGINE|INT8|auto, f32, int8 or jlama",
             "MLFLOW_ARTIFACT_SAMPLE_RATE|2|a number from 0 (no artifacts) to 1",
             "MLFLOW_ARTIFACT_SAMPLE_RATE|10%|a number from 0 (no artifacts) to 1",
             "MLFLOW_QUEUE_SIZE|0|a whole number from 1 to 1000000",

@@ -46,15 +46,18 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     private volatile String problem;
     private final Supplier<Map<String, Long>> memoryBytes;
     private final Supplier<GeneratorFailure> generatorFailure;
+    private final Supplier<String> generatorEngine;
 
     /** Why the language model did not load (answers are extractive instead), and the error. */
     private record GeneratorFailure(String why, Throwable error) {
     }
 
     private LoadedRag(CompletableFuture<ResumeQa> loading, List<String> documents, Path resumePath, Path workingDir,
-                      String problem, Supplier<Map<String, Long>> memoryBytes, Supplier<GeneratorFailure> generatorFailure) {
+                      String problem, Supplier<Map<String, Long>> memoryBytes, Supplier<GeneratorFailure> generatorFailure,
+                      Supplier<String> generatorEngine) {
         this.memoryBytes = memoryBytes;
         this.generatorFailure = generatorFailure;
+        this.generatorEngine = generatorEngine;
         this.loading = loading;
         this.documents = documents;
         this.resumePath = resumePath;
@@ -81,13 +84,14 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                     + " (RAG_RESUME_PATH)";
             LOG.info(message + " (looked for " + resume.toAbsolutePath() + ")");
             return new LoadedRag(CompletableFuture.completedFuture(null), List.of(), resume, settings.ragWorkingDir(), message,
-                    Map::of, () -> null);
+                    Map::of, () -> null, () -> null);
         }
         List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicReference<Map<String, Long>> memoryBytes =
                 new java.util.concurrent.atomic.AtomicReference<>(Map.of());
         CompletableFuture<ResumeQa> future = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<GeneratorFailure> generatorFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<String> generatorEngine = new java.util.concurrent.atomic.AtomicReference<>();
         Thread.ofVirtual().name("rag-loader").start(() -> {
             try {
                 List<SourceDocument> documents = documents(settings);
@@ -102,8 +106,10 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                                         .withMaxConcurrent(settings.ragMaxGenerations())
                                         .withQueueWait(settings.ragQueueTimeout())
                                         .withWorkingFolder(settings.ragWorkingDir().resolve("jlama-kv"))
-                                        .withLayout(settings.ragPromptLayout())));
+                                        .withLayout(settings.ragPromptLayout())
+                                        .withEngine(settings.ragLlmEngine())));
                         builder.generator(generator.value());
+                        generatorEngine.set(generator.value().engine());
                         generator.grownBytes().ifPresent(bytes -> memory.put("jlama", bytes));
                     } catch (RuntimeException | LinkageError e) {
                         // Extractive answers need no language model: serve them and say why there is no generation.
@@ -122,7 +128,13 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
                 future.completeExceptionally(e);
             }
         });
-        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get, generatorFailure::get);
+        return new LoadedRag(future, names, resume, settings.ragWorkingDir(), null, memoryBytes::get, generatorFailure::get,
+                generatorEngine::get);
+    }
+
+    /** The forward pass that runs the language model ({@code mlportfolio-llama/f32}, {@code jlama}, ...), or null. */
+    public String generatorEngine() {
+        return generatorEngine.get();
     }
 
     /** Why answers are extractive although RAG_MODEL_PATH is set (the model failed to load), or null. */
@@ -156,7 +168,7 @@ public final class LoadedRag implements HealthContributor, AutoCloseable {
     /** A pipeline the caller is still building: the routes answer 503 rag_loading until {@code loading} completes. */
     public static LoadedRag of(CompletableFuture<ResumeQa> loading, Path resumePath, Path workingDir) {
         return new LoadedRag(loading, List.of(resumePath.getFileName().toString()), resumePath, workingDir, null, Map::of,
-                () -> null);
+                () -> null, () -> null);
     }
 
     private static List<SourceDocument> documents(ServerSettings settings) throws IOException {

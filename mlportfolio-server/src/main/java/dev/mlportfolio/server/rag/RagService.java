@@ -90,7 +90,8 @@ public final class RagService {
     }
 
     public record Info(String serviceName, boolean initialized, String state, String workingDir, String resumePath,
-                       List<String> documents, int chunks, String embeddingModel, String generativeModel, String mode,
+                       List<String> documents, int chunks, String embeddingModel, String generativeModel,
+                       String generativeEngine, String mode,
                        long totalQueries, long successfulQueries, double successRate, double initializationTime,
                        Boolean indexRebuilt, String message) {
     }
@@ -128,6 +129,7 @@ public final class RagService {
         Json.send(res, Status.OK_200, new Info("RAG Service", qa != null, rag.state().name().toLowerCase(Locale.ROOT),
                 rag.workingDir().toString(), rag.resumePath().toString(), rag.documents(), qa == null ? 0 : qa.chunks().size(),
                 qa == null ? null : qa.embedderName(), qa == null ? null : qa.generatorName().orElse(null),
+                qa == null ? null : rag.generatorEngine(),
                 qa == null ? null : (qa.generatorName().isPresent() ? AnswerMode.GENERATIVE : AnswerMode.EXTRACTIVE).id(),
                 total.get(), successful.get(), rate(), rag.loadSeconds(), qa == null ? null : qa.indexRebuilt(),
                 qa == null ? rag.problem() : rag.generatorProblem()));

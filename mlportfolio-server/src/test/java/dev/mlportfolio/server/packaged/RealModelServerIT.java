@@ -29,6 +29,7 @@ class RealModelServerIT {
             JsonNode info = PackagedServer.json(server.get("/rag/info"));
             assertEquals("generative", info.path("mode").asText(), info.toString());
             assertEquals(model.getFileName().toString(), info.path("generative_model").asText());
+            assertEquals("mlportfolio-llama/int8", info.path("generative_engine").asText(), info.toString());
 
             HttpResponse<String> res = server.post("/rag/query",
                     "{\"query\": \"What is your current job title?\", \"include_metadata\": true, \"answer_mode\": \"generative\"}");

@@ -1,22 +1,19 @@
 package dev.mlportfolio.core.rag.generate;
 
-import com.github.tjake.jlama.model.AbstractModel;
-import com.github.tjake.jlama.tensor.AbstractTensor;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Greedy decoding on a Jlama model with the project's own loop instead of Jlama's
- * {@code generate}: exact tokenization ({@link ModelTokenizer}), prompt-prefix reuse
+ * Greedy decoding with the project's own loop (on either {@link DecoderModel}, not Jlama's
+ * {@code generate}): exact tokenization ({@link ModelTokenizer}), prompt-prefix reuse
  * ({@link KvSlots}), stop rules, a correct count of generated tokens (Jlama's leaves out the
  * first), and cancellation: a token consumer that throws (the client went away) or an
  * interrupt stops the work at the next token and frees the slot.
  */
 final class JlamaEngine implements AutoCloseable {
-    private final AbstractModel model;
+    private final DecoderModel model;
     private final ModelTokenizer tokenizer;
     private final KvSlots slots;
     private final Set<Integer> endTokens;
@@ -24,7 +21,7 @@ final class JlamaEngine implements AutoCloseable {
     private final boolean addBos;
     private final int contextLength;
 
-    JlamaEngine(AbstractModel model, ModelTokenizer tokenizer, int concurrency, Set<Integer> endTokens, int bosToken,
+    JlamaEngine(DecoderModel model, ModelTokenizer tokenizer, int concurrency, Set<Integer> endTokens, int bosToken,
                 boolean addBos) {
         this.model = model;
         this.tokenizer = tokenizer;
@@ -32,7 +29,7 @@ final class JlamaEngine implements AutoCloseable {
         this.endTokens = endTokens;
         this.bosToken = bosToken;
         this.addBos = addBos;
-        this.contextLength = model.getConfig().contextLength;
+        this.contextLength = model.contextLength();
     }
 
     int contextLength() {
@@ -70,12 +67,10 @@ final class JlamaEngine implements AutoCloseable {
         int[] fed = Arrays.copyOf(prompt, Math.min(contextLength, prompt.length + maxNewTokens));
         int reused = slot.reusable(prompt);
         int valid = reused;
-        try (AbstractTensor logits = model.makeDenseTensor(model.getConfig().vocabularySize)) {
+        try {
             long queued = System.nanoTime();
-            AbstractTensor last = model.batchForward(Arrays.copyOfRange(prompt, reused, prompt.length), reused, slot.buffer);
+            int next = model.next(prompt, reused, prompt.length, slot.cache);
             valid = prompt.length;
-            int next = model.sample(last.slice(last.shape().first() - 1), 0.0f, 0.0f, logits);
-            last.close();
             long prefilled = System.nanoTime();
 
             TextStream text = new TextStream(tokenizer);
@@ -118,10 +113,8 @@ final class JlamaEngine implements AutoCloseable {
                     throw new InterruptedException("generation cancelled");
                 }
                 fed[position] = next;
-                try (AbstractTensor output = model.forward(next, position, slot.buffer, Optional.empty())) {
-                    valid = ++position;
-                    next = model.sample(output, 0.0f, 0.0f, logits);
-                }
+                next = model.next(fed, position, position + 1, slot.cache);
+                valid = ++position;
             }
             String answer = text.textOf(count);
             send(onText, text.emit(count, true));

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tjake.jlama.model.AbstractModel;
 import com.github.tjake.jlama.model.ModelSupport;
+import com.github.tjake.jlama.model.llama.LlamaTokenizer;
 import com.github.tjake.jlama.safetensors.DType;
+import com.github.tjake.jlama.safetensors.prompt.PromptSupport;
+import com.github.tjake.jlama.safetensors.tokenizer.Tokenizer;
 import dev.mlportfolio.core.rag.answer.AnswerGenerator;
 import dev.mlportfolio.core.rag.chunk.Chunk;
 import java.io.IOException;
@@ -21,9 +24,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Answers with a local Jlama model folder (Llama, Qwen2, Mistral, Gemma: config.json,
- * tokenizer.json and safetensors weights; {@code scripts/fetch_llm.sh} makes one), greedy so the
- * same question gets the same answer.
+ * Answers with a local model folder (Hugging Face layout: config.json, tokenizer.json and
+ * safetensors weights; {@code scripts/fetch_llm.sh} makes one), greedy so the same question gets
+ * the same answer.
  *
  * <pre>{@code
  * try (JlamaGenerator generator = JlamaGenerator.load(Path.of("models/llm/SmolLM2-135M-Instruct"),
@@ -32,7 +35,10 @@ import java.util.function.Consumer;
  *
  * <p>The prompt is the model's chat template (rendered by Jlama) around {@link PromptBuilder}'s
  * excerpts and question; excerpts are dropped from the end until it fits the context window with
- * room for the answer. Decoding runs in {@link JlamaEngine}.
+ * room for the answer. Decoding runs in {@link JlamaEngine}, on one of two forward passes
+ * ({@link Engine}): this project's for F32 folders of Llama-architecture models (8-bit or F32
+ * weights), or Jlama's for the other architectures it runs (Qwen2, Mistral, Gemma) and its own
+ * quantized folders. The class keeps its name from when Jlama ran every model.
  *
  * <p>Jlama's native SIMD operations ({@code jlama-native}) give wrong tokens for real models on
  * AVX-512 machines (see docs/benchmarks.md), so this class makes Jlama use its Panama (Vector
@@ -45,6 +51,7 @@ public final class JlamaGenerator implements AnswerGenerator {
     private static final int MIN_ROOM = 32;
     // A 1000-character question is at most about 300 tokens in English.
     private static final int MAX_QUESTION_TOKENS = 320;
+    private static final java.util.function.Predicate<Path> F32_FOLDER = Safetensors::allF32;
     private static final System.Logger LOG = System.getLogger(JlamaGenerator.class.getName());
 
     static {
@@ -63,17 +70,22 @@ public final class JlamaGenerator implements AnswerGenerator {
      * @param workingFolder where Jlama's key-value cache pages go (emptied of {@code *.page} files at load and
      *                      close); empty: a temporary folder, deleted at close
      * @param layout        what the model reads besides the question
+     * @param engine        which forward pass runs the model
+     * @param threads       threads of the built-in engine's forward pass (Jlama sizes its own pool)
      */
     public record Options(int maxNewTokens, int maxConcurrent, Duration queueWait, StopRules stopRules,
-                          Optional<Path> workingFolder, PromptLayout layout) {
-        /** 128 tokens, one generation at a time waiting up to 30 s, answer stop rules, a temporary folder, excerpts. */
+                          Optional<Path> workingFolder, PromptLayout layout, Engine engine, int threads) {
+        /**
+         * 128 tokens, one generation at a time waiting up to 30 s, answer stop rules, a temporary folder, excerpts,
+         * the {@link Engine#AUTO} engine on every core.
+         */
         public static final Options DEFAULT = new Options(DEFAULT_MAX_NEW_TOKENS, 1, Duration.ofSeconds(30), StopRules.ANSWER,
-                Optional.empty(), PromptLayout.EXCERPTS);
+                Optional.empty(), PromptLayout.EXCERPTS, Engine.AUTO, Runtime.getRuntime().availableProcessors());
 
         /**
          * Checks the options.
          *
-         * @throws IllegalArgumentException when the budget or the concurrency is below 1
+         * @throws IllegalArgumentException when the budget, the concurrency or the threads are below 1
          * @throws NullPointerException     when an object option is null
          */
         public Options {
@@ -87,6 +99,10 @@ public final class JlamaGenerator implements AnswerGenerator {
             Objects.requireNonNull(stopRules);
             Objects.requireNonNull(workingFolder);
             Objects.requireNonNull(layout);
+            Objects.requireNonNull(engine);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
         }
 
         /**
@@ -96,7 +112,7 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withMaxNewTokens(int value) {
-            return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder, layout);
+            return new Options(value, maxConcurrent, queueWait, stopRules, workingFolder, layout, engine, threads);
         }
 
         /**
@@ -106,7 +122,7 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withMaxConcurrent(int value) {
-            return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder, layout);
+            return new Options(maxNewTokens, value, queueWait, stopRules, workingFolder, layout, engine, threads);
         }
 
         /**
@@ -116,7 +132,7 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withQueueWait(Duration value) {
-            return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder, layout);
+            return new Options(maxNewTokens, maxConcurrent, value, stopRules, workingFolder, layout, engine, threads);
         }
 
         /**
@@ -126,7 +142,7 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withStopRules(StopRules value) {
-            return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder, layout);
+            return new Options(maxNewTokens, maxConcurrent, queueWait, value, workingFolder, layout, engine, threads);
         }
 
         /**
@@ -136,7 +152,7 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withWorkingFolder(Path value) {
-            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value), layout);
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, Optional.of(value), layout, engine, threads);
         }
 
         /**
@@ -146,20 +162,43 @@ public final class JlamaGenerator implements AnswerGenerator {
          * @return the new options
          */
         public Options withLayout(PromptLayout value) {
-            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, value);
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, value, engine, threads);
+        }
+
+        /**
+         * A copy with another engine.
+         *
+         * @param value the new value
+         * @return the new options
+         */
+        public Options withEngine(Engine value) {
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, layout, value, threads);
+        }
+
+        /**
+         * A copy with another number of threads for the built-in engine.
+         *
+         * @param value the new value
+         * @return the new options
+         */
+        public Options withThreads(int value) {
+            return new Options(maxNewTokens, maxConcurrent, queueWait, stopRules, workingFolder, layout, engine, value);
         }
     }
 
-    private final AbstractModel model;
+    private final Optional<PromptSupport> template;
     private final JlamaEngine engine;
+    private final String engineName;
     private final Path modelFolder;
     private final Options options;
     private final KvPages pages;
     // The system turn of the whole-documents layout, once prepare() found that the documents fit.
     private volatile String documentsSystem;
 
-    private JlamaGenerator(AbstractModel model, JlamaEngine engine, Path modelFolder, Options options, KvPages pages) {
-        this.model = model;
+    private JlamaGenerator(Optional<PromptSupport> template, JlamaEngine engine, String engineName, Path modelFolder,
+                           Options options, KvPages pages) {
+        this.template = template;
+        this.engineName = engineName;
         this.engine = engine;
         this.modelFolder = modelFolder;
         this.options = options;
@@ -182,11 +221,33 @@ public final class JlamaGenerator implements AnswerGenerator {
                     + "; RAG_MODEL_PATH must name a Jlama model folder (config.json, tokenizer.json, *.safetensors)");
         }
         requireVectorApi();
+        Optional<LlamaConfig> llama = LlamaConfig.read(modelFolder).filter(LlamaModel::runs);
+        boolean builtIn = options.engine() != Engine.JLAMA && llama.isPresent() && F32_FOLDER.test(modelFolder);
+        if (options.engine() != Engine.AUTO && options.engine() != Engine.JLAMA && !builtIn) {
+            throw new IllegalArgumentException("the " + options.engine() + " engine runs F32 folders of Llama-architecture "
+                    + "models whose sizes are multiples of " + LlamaModel.LANES + "; " + modelFolder.getFileName()
+                    + " is not one (Engine.JLAMA runs it)");
+        }
         KvPages pages = KvPages.open(options.workingFolder());
-        AbstractModel model;
+        DecoderModel decoder;
+        Tokenizer chat;
+        Set<Integer> ends;
+        int bos;
         try {
-            model = ModelSupport.loadModel(modelFolder.toFile(), pages.folder().toFile(), DType.F32, DType.I8,
-                    Optional.empty(), Optional.empty());
+            if (builtIn) {
+                LlamaConfig config = llama.get();
+                decoder = LlamaModel.load(modelFolder, config, options.engine() != Engine.F32, options.threads());
+                chat = new LlamaTokenizer(modelFolder);
+                ends = new HashSet<>(config.eos());
+                bos = config.bos();
+            } else {
+                AbstractModel model = ModelSupport.loadModel(modelFolder.toFile(), pages.folder().toFile(), DType.F32,
+                        DType.I8, Optional.empty(), Optional.empty());
+                decoder = new JlamaDecoder(model);
+                chat = model.getTokenizer();
+                ends = new HashSet<>(model.getConfig().eosTokens);
+                bos = model.getConfig().bosToken;
+            }
         } catch (RuntimeException e) {
             pages.close();
             throw e;
@@ -194,21 +255,19 @@ public final class JlamaGenerator implements AnswerGenerator {
         ModelTokenizer tokenizer = ModelTokenizer.load(modelFolder);
         try {
             Optional<JsonNode> tokenizerConfig = readJson(modelFolder.resolve("tokenizer_config.json"));
-            Set<Integer> ends = new HashSet<>(model.getConfig().eosTokens);
             // Chat models end their turn with a marker that config.json does not always list.
             for (String marker : List.of("<|im_end|>", "<|eot_id|>", "<end_of_turn>", "</s>", "<|endoftext|>")) {
                 int[] ids = tokenizer.encode(marker);
-                if (ids.length == 1 && model.getTokenizer().getModel().isSpecialToken(ids[0])) {
+                if (ids.length == 1 && chat.getModel().isSpecialToken(ids[0])) {
                     ends.add(ids[0]);
                 }
             }
             boolean addBos = tokenizerConfig.map(t -> t.path("add_bos_token").asBoolean(true)).orElse(true);
-            JlamaEngine engine = new JlamaEngine(model, tokenizer, options.maxConcurrent(), Set.copyOf(ends),
-                    model.getConfig().bosToken, addBos);
-            return new JlamaGenerator(model, engine, modelFolder, options, pages);
+            JlamaEngine engine = new JlamaEngine(decoder, tokenizer, options.maxConcurrent(), Set.copyOf(ends), bos, addBos);
+            return new JlamaGenerator(chat.promptSupport(), engine, decoder.engine(), modelFolder, options, pages);
         } catch (RuntimeException e) {
             tokenizer.close();
-            model.close();
+            decoder.close();
             pages.close();
             throw e;
         }
@@ -236,6 +295,15 @@ public final class JlamaGenerator implements AnswerGenerator {
     @Override
     public String name() {
         return modelFolder.getFileName().toString();
+    }
+
+    /**
+     * The forward pass that runs the model.
+     *
+     * @return {@code mlportfolio-llama/f32}, {@code mlportfolio-llama/int8} or {@code jlama}
+     */
+    public String engine() {
+        return engineName;
     }
 
     /**
@@ -326,7 +394,7 @@ public final class JlamaGenerator implements AnswerGenerator {
 
     /** A system and a user turn in the model's chat template, or as plain text when it has none. */
     private String chat(String system, String user) {
-        return model.promptSupport()
+        return template
                 .map(support -> support.builder().addSystemMessage(system).addUserMessage(user).build().getPrompt())
                 .orElseGet(() -> system + "\n\n" + user + "\nAnswer:");
     }

@@ -1,10 +1,7 @@
 package dev.mlportfolio.core.rag.generate;
 
-import com.github.tjake.jlama.model.AbstractModel;
-import com.github.tjake.jlama.tensor.KvBufferCache;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -13,20 +10,18 @@ import java.util.concurrent.TimeUnit;
  * One key-value cache per generation allowed at once, kept between generations. Each remembers
  * the tokens whose keys and values it holds, so the next prompt skips the part it shares with the
  * last one: the system instructions and chat markers of every RAG prompt, and all of a repeated
- * question. Jlama keeps them in 8 MB pages memory-mapped from files in the model's working folder
- * (its in-memory "ephemeral" buffers use 1 MB pages and measured 25% slower here); the generator
- * deletes those files when it closes.
+ * question.
  * The number of slots is also the bound on concurrent generations: a caller waits for a free one.
  */
 final class KvSlots implements AutoCloseable {
     /** A cache and the tokens it holds. */
     static final class Slot {
-        final KvBufferCache.KvBuffer buffer;
+        final DecoderModel.Cache cache;
         private int[] tokens = new int[0];
         private int valid;
 
-        Slot(KvBufferCache.KvBuffer buffer) {
-            this.buffer = buffer;
+        Slot(DecoderModel.Cache cache) {
+            this.cache = cache;
         }
 
         /** How many leading tokens of {@code prompt} this cache already holds (at least one is left to run). */
@@ -43,19 +38,18 @@ final class KvSlots implements AutoCloseable {
         void holds(int[] ids, int count) {
             tokens = Arrays.copyOf(ids, count);
             valid = count;
-            buffer.setCurrentContextPosition(count);
+            cache.keep(count);
         }
     }
 
     private final BlockingQueue<Slot> free;
     private final int size;
 
-    KvSlots(AbstractModel model, int size) {
+    KvSlots(DecoderModel model, int size) {
         this.size = size;
         this.free = new ArrayBlockingQueue<>(size);
-        KvBufferCache cache = new KvBufferCache(model);
         for (int i = 0; i < size; i++) {
-            free.add(new Slot(cache.getKvBuffer(UUID.randomUUID())));
+            free.add(new Slot(model.newCache()));
         }
     }
 
@@ -85,7 +79,7 @@ final class KvSlots implements AutoCloseable {
     public void close() {
         Slot slot;
         while ((slot = free.poll()) != null) {
-            slot.buffer.close();
+            slot.cache.close();
         }
     }
 }

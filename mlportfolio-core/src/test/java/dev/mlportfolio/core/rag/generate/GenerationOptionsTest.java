@@ -19,15 +19,28 @@ class GenerationOptionsTest {
         assertThrows(IllegalArgumentException.class, () -> d.withMaxConcurrent(0));
         assertThrows(NullPointerException.class, () -> d.withQueueWait(null));
         assertThrows(NullPointerException.class, () -> d.withStopRules(null));
+        assertThrows(NullPointerException.class, () -> d.withEngine(null));
+        assertThrows(IllegalArgumentException.class, () -> d.withThreads(0));
+        assertEquals(Engine.AUTO, d.engine());
+    }
+
+    @Test
+    void enginesParseFromTheirIds() {
+        for (Engine engine : Engine.values()) {
+            assertEquals(Optional.of(engine), Engine.parse(engine.id()));
+        }
+        assertEquals(Optional.empty(), Engine.parse("INT8"));
+        assertEquals(Optional.empty(), Engine.parse("q4"));
     }
 
     @Test
     void eachWithChangesItsOwnFieldOnly() {
         JlamaGenerator.Options d = JlamaGenerator.Options.DEFAULT;
         JlamaGenerator.Options changed = d.withMaxNewTokens(7).withMaxConcurrent(3).withQueueWait(Duration.ofMillis(5))
-                .withStopRules(StopRules.NONE).withWorkingFolder(Path.of("kv")).withLayout(PromptLayout.WHOLE_DOCUMENTS);
+                .withStopRules(StopRules.NONE).withWorkingFolder(Path.of("kv")).withLayout(PromptLayout.WHOLE_DOCUMENTS)
+                .withEngine(Engine.INT8).withThreads(5);
         assertEquals(new JlamaGenerator.Options(7, 3, Duration.ofMillis(5), StopRules.NONE, Optional.of(Path.of("kv")),
-                PromptLayout.WHOLE_DOCUMENTS), changed);
+                PromptLayout.WHOLE_DOCUMENTS, Engine.INT8, 5), changed);
         assertEquals(d.maxNewTokens(), d.withMaxConcurrent(3).maxNewTokens());
     }
 

@@ -11,48 +11,50 @@ import dev.mlportfolio.core.testing.RealLlm;
 import dev.mlportfolio.core.testing.SkipEachTest;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The real SmolLM2 model, converted by scripts/llm/convert_gguf.py, against token ids that
  * llama.cpp produced on the original GGUF ({@code fixtures/smollm2-golden.json}, recorded by
  * {@code scripts/llm/record_golden.sh}): the prompt's ids (our tokenizer), then greedy decoding
- * (the converted weights, Jlama's Panama operations and our decoding loop), each run twice so the
- * second run starts from the cached prompt prefix of the first.
+ * (the converted weights and our decoding loop, on the built-in engine and on Jlama's Panama
+ * operations), each run twice so the second run starts from the cached prompt prefix of the first.
  */
 @ExtendWith(SkipEachTest.class)
 class GoldenTokensTest {
-    private static JlamaGenerator generator;
-
-    @BeforeAll
-    static void load() {
-        generator = JlamaGenerator.load(RealLlm.smolLm2(), JlamaGenerator.Options.DEFAULT);
-    }
+    private static final Map<Engine, JlamaGenerator> GENERATORS = new EnumMap<>(Engine.class);
 
     @AfterAll
     static void close() {
-        if (generator != null) {
-            generator.close();
-        }
+        GENERATORS.values().forEach(JlamaGenerator::close);
+        GENERATORS.clear();
     }
 
-    static Stream<JsonNode> cases() throws Exception {
+    static Stream<Arguments> cases() throws Exception {
         try (InputStream in = GoldenTokensTest.class.getResourceAsStream("/fixtures/smollm2-golden.json")) {
-            List<JsonNode> out = new ArrayList<>();
-            new ObjectMapper().readTree(in).path("cases").forEach(out::add);
+            List<Arguments> out = new ArrayList<>();
+            JsonNode all = new ObjectMapper().readTree(in);
+            for (Engine engine : List.of(Engine.F32, Engine.JLAMA)) {
+                all.path("cases").forEach(c -> out.add(Arguments.of(engine, c)));
+            }
             return out.stream();
         }
     }
 
-    @ParameterizedTest(name = "{index}: {0}")
+    @ParameterizedTest(name = "{index}: {0} {1}")
     @MethodSource("cases")
-    void promptTokensAndGreedyOutputEqualLlamaCpp(JsonNode golden) throws Exception {
+    void promptTokensAndGreedyOutputEqualLlamaCpp(Engine engine, JsonNode golden) throws Exception {
+        JlamaGenerator generator = GENERATORS.computeIfAbsent(engine, e -> JlamaGenerator.load(RealLlm.smolLm2(),
+                JlamaGenerator.Options.DEFAULT.withEngine(e)));
+        assertEquals(engine == Engine.F32 ? "mlportfolio-llama/f32" : "jlama", generator.engine());
         String prompt = golden.path("prompt").asText();
         int[] expectedPrompt = ints(golden.path("prompt_ids"));
         int[] expectedOutput = ints(golden.path("output_ids"));
@@ -68,7 +70,7 @@ class GoldenTokensTest {
         for (int run = 1; run <= 2; run++) {
             Completion done = generator.complete(prompt, expectedOutput.length, StopRules.NONE, null);
             int[] expected = withoutEnd(expectedOutput);
-            assertArrayEquals(expected, done.outputIds(), golden.path("name") + " run " + run + ": " + done.text());
+            assertArrayEquals(expected, done.outputIds(), engine + " " + golden.path("name") + " run " + run + ": " + done.text());
             if (run == 2) {
                 assertEquals(expectedPrompt.length - 1, done.reusedPromptTokens(), "the second run reuses the cached prompt");
             }

@@ -86,7 +86,9 @@ async function ragInfo() {
     facts("rag-info", [
       ["State", info.state + (info.message ? " — " + info.message : "")],
       ["Answers", info.mode],
-      ["Language model", info.generative_model || "none (extractive answers)"],
+      ["Language model", info.generative_model
+          ? info.generative_model + (info.generative_engine ? " (" + info.generative_engine + ")" : "")
+          : "none (extractive answers)"],
       ["Embedding model", info.embedding_model],
       ["Documents", info.documents.join(", ") + " (" + info.chunks + " chunks)"],
       ["Questions", info.total_queries + " (" + info.successful_queries + " answered)"],
